@@ -1,0 +1,266 @@
+"""The library API behind the CLI: ingest -> resolve -> store -> export, one call per command.
+
+Programs and tests use this module directly; the CLI only parses arguments and prints.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from readlist.config import Settings
+from readlist.errors import InputError, ReadlistError
+from readlist.ingest import read_inputs
+from readlist.model import Entry, Outcome, Paper
+from readlist.store import Filters, Store
+from readlist.text import normalize_title
+
+if TYPE_CHECKING:
+    from readlist.export.base import ExportOptions
+    from readlist.resolve.progress import ProgressSink
+
+NOT_RESOLVED = "not resolved yet: run `readlist resolve`"
+
+
+@dataclass
+class Report:
+    """What a command did, for the CLI to summarize."""
+
+    added: int = 0
+    merged: int = 0  # entries that were already in the library (a source was recorded)
+    problems: list[InputError] = field(default_factory=list)
+    statuses: dict[str, int] = field(default_factory=dict)
+    requests: int = 0
+    cache_hits: int = 0
+    wait_seconds: float = 0.0
+    reasons: dict[str, int] = field(default_factory=dict)  # why entries stayed pending or unresolved
+
+
+def _identity(entry: Entry) -> tuple[str, str]:
+    if entry.arxiv_id:
+        return ("arxiv", entry.arxiv_id)
+    if entry.doi:
+        return ("doi", entry.doi)
+    return ("title", normalize_title(entry.title or ""))
+
+
+class ReadingList:
+    """A reading list stored in one SQLite library file."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.store = Store(settings.library)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> ReadingList:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- adding --------------------------------------------------------------------------------
+
+    def add(self, inputs: Sequence[str], resolve: bool = True, progress: ProgressSink | None = None) -> Report:
+        """Parse inputs, resolve the papers that are new, and store everything in one transaction."""
+        parsed = read_inputs(list(inputs))
+        report = Report(problems=parsed.problems)
+        known: list[tuple[int, Entry]] = []
+        groups: dict[tuple[str, str], list[Entry]] = {}
+        for entry in parsed.entries:
+            pid = self.store.find_existing(entry)
+            if pid is not None:
+                known.append((pid, entry))
+            else:
+                groups.setdefault(_identity(entry), []).append(entry)
+        heads = [g[0] for g in groups.values()]
+        outcomes = self._resolve(heads, report, progress) if resolve and heads else [None] * len(heads)
+        with self.store.transaction():
+            for pid, entry in known:
+                self._attach(pid, entry)
+            report.merged += len(known)
+            for entries, outcome in zip(groups.values(), outcomes, strict=True):
+                outcome = outcome or Outcome("pending", reason=NOT_RESOLVED)
+                pid = self.store.find_existing(entries[0])  # another process may have added it meanwhile
+                if pid is None:
+                    pid = self.store.insert(entries[0], outcome, key_pattern=self.settings.key_pattern)
+                    report.added += 1
+                else:
+                    self._attach(pid, entries[0])
+                    report.merged += 1
+                for entry in entries[1:]:
+                    self._attach(pid, entry)
+                report.merged += len(entries) - 1
+        return report
+
+    def _attach(self, pid: int, entry: Entry) -> None:
+        self.store.add_source(pid, entry)
+        self.store.merge_annotations(pid, entry)
+
+    def _resolve(self, entries: list[Entry], report: Report, progress: ProgressSink | None) -> list[Outcome]:
+        from readlist.resolve.resolver import Resolver
+
+        resolver = Resolver(self.settings, progress)
+        try:
+            outcomes = resolver.resolve(entries)
+            stats = resolver.stats
+            report.requests, report.cache_hits = stats.requests, stats.cache_hits
+            report.wait_seconds = stats.wait_seconds
+        finally:
+            resolver.close()
+        for o in outcomes:
+            report.statuses[o.status] = report.statuses.get(o.status, 0) + 1
+            if o.reason and o.status in ("pending", "unresolved"):
+                report.reasons[o.reason] = report.reasons.get(o.reason, 0) + 1
+        return outcomes
+
+    def resolve(self, filters: Filters = Filters(), progress: ProgressSink | None = None) -> Report:
+        """Retry resolution of pending and unresolved papers (or those the filters select)."""
+        statuses = [filters.status] if filters.status else ["pending", "unresolved"]
+        papers = [
+            p for s in statuses for p in self.store.papers(Filters(s, filters.tag, filters.state, filters.search))
+        ]
+        report = Report()
+        if not papers:
+            return report
+        outcomes = self._resolve([self.store.paper_entry(p) for p in papers], report, progress)
+        with self.store.transaction():
+            for paper, outcome in zip(papers, outcomes, strict=True):
+                self.store.apply_outcome(paper.id, outcome)
+        return report
+
+    def import_bib(self, path: str) -> Report:
+        """Import a .bib file as it is (keys, fields, notes, keywords, read state); no resolution."""
+        if path != "-" and not path.lower().endswith(".bib"):
+            raise ReadlistError(f"{path}: `readlist import` takes a .bib file (use `readlist add` for pages)")
+        return self.add([path], resolve=False)
+
+    # -- reviewing -----------------------------------------------------------------------------
+
+    def accept(self, ref: str, candidate: str) -> Paper:
+        """Settle a needs-review paper with one of its candidates (arXiv id, S2 id or 1-based rank)."""
+        paper = self.get(ref)
+        for rank, cand in enumerate(paper.candidates, start=1):
+            if candidate in (cand.record.arxiv_id, cand.record.s2_id, cand.record.doi, str(rank)):
+                evidence = {**cand.evidence, "decided_by": "review"}
+                with self.store.transaction():
+                    pid = self.store.apply_outcome(paper.id, Outcome("matched", cand.record, cand.score, evidence))
+                return self.store.get(pid)
+        ids = ", ".join(c.record.arxiv_id or c.record.s2_id or "?" for c in paper.candidates) or "none"
+        raise ReadlistError(f"{paper.key}: no candidate {candidate!r} (candidates: {ids})")
+
+    def reject(self, ref: str) -> Paper:
+        paper = self.get(ref)
+        outcome = Outcome("unresolved", evidence={"decided_by": "review"}, reason="all candidates rejected in review")
+        with self.store.transaction():
+            self.store.apply_outcome(paper.id, outcome)
+        return self.store.get(paper.id)
+
+    # -- reading and annotating ----------------------------------------------------------------
+
+    def get(self, ref: str) -> Paper:
+        return self.store.get(self.store.lookup(ref))
+
+    def papers(self, filters: Filters = Filters()) -> Iterator[Paper]:
+        return self.store.papers(filters)
+
+    def set_state(self, refs: Sequence[str], state: str) -> list[Paper]:
+        with self.store.transaction():
+            ids = [self.store.lookup(r) for r in refs]
+            for pid in ids:
+                self.store.set_state(pid, state)
+        return [self.store.get(pid) for pid in ids]
+
+    def note(self, ref: str, text: str) -> Paper:
+        if not text.strip():
+            raise ReadlistError("the note is empty; nothing was added")
+        with self.store.transaction():
+            pid = self.store.lookup(ref)
+            self.store.add_note(pid, text.strip())
+        return self.store.get(pid)
+
+    def tag(self, ref: str, tags: Sequence[str], remove: bool = False) -> Paper:
+        with self.store.transaction():
+            pid = self.store.lookup(ref)
+            (self.store.remove_tags if remove else self.store.add_tags)(pid, [t.strip() for t in tags])
+        return self.store.get(pid)
+
+    def remove(self, refs: Sequence[str]) -> list[str]:
+        with self.store.transaction():
+            ids = [self.store.lookup(r) for r in refs]
+            keys = [self.store.get(pid).key for pid in ids]
+            for pid in ids:
+                self.store.delete(pid)
+        return keys
+
+    def rename_key(self, ref: str, key: str) -> Paper:
+        if not key or any(ch in key for ch in ' ,{}()=#%"\\') or not key.isascii():
+            raise ReadlistError(f'{key!r} is not a usable citation key (ASCII, no spaces or , {{ }} ( ) = # % " \\)')
+        with self.store.transaction():
+            pid = self.store.lookup(ref)
+            self.store.set_key(pid, key)
+        return self.store.get(pid)
+
+    def stats(self) -> dict[str, object]:
+        return self.store.stats()
+
+    # -- exporting -----------------------------------------------------------------------------
+
+    def export(
+        self,
+        fmt: str,
+        output: Path | None,
+        filters: Filters = Filters(),
+        options: ExportOptions | None = None,
+        stream: TextIO | None = None,
+        keys: Sequence[str] | None = None,
+    ) -> int:
+        """Write the selected papers; a file is replaced atomically (old or new, never half)."""
+        from readlist.export import get_exporter
+        from readlist.export.base import ExportOptions
+
+        exporter = get_exporter(fmt)
+        papers = self.store.papers(filters)
+        if keys is not None:
+            wanted = set(keys)
+            papers = (p for p in papers if p.key in wanted)
+        counted = _Counted(papers)
+        if output is None:
+            assert stream is not None
+            exporter.write(counted, stream, options or ExportOptions())
+        else:
+            with atomic_write(output) as out:
+                exporter.write(counted, out, options or ExportOptions())
+        return counted.n
+
+
+class _Counted:
+    def __init__(self, it: Iterator[Paper]) -> None:
+        self.it, self.n = it, 0
+
+    def __iter__(self) -> Iterator[Paper]:
+        for p in self.it:
+            self.n += 1
+            yield p
+
+
+@contextmanager
+def atomic_write(path: Path) -> Iterator[TextIO]:
+    """Write to a temporary file beside ``path`` and rename it over ``path`` once complete."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,123 @@
+"""Import .bib files through bibtexparser: keys, fields, notes, keywords and readlist's own fields."""
+
+from __future__ import annotations
+
+import re
+
+from readlist.errors import InputError
+from readlist.ingest.identifiers import normalize_doi, split_arxiv_id
+from readlist.model import READ_STATES, Entry, PartialDate
+
+# Fields readlist writes so that an export imports back unchanged; other tools ignore them.
+STATE_FIELD = "readlist-state"
+_MATH = re.compile(r"(?<!\\)\$[^$]*(?<!\\)\$")
+_KNOWN = {
+    "title", "author", "abstract", "doi", "eprint", "archiveprefix", "eprinttype", "year", "date",
+    "keywords", "note", "url", "journal", "booktitle", "volume", "pages", STATE_FIELD,
+}  # fmt: skip
+_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+
+
+def latex_to_text(value: str) -> str:
+    """Decode LaTeX to Unicode text (accents, escapes, protective braces), keeping ``$math$`` verbatim."""
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    decoder = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
+    out, pos = [], 0
+    for m in _MATH.finditer(value):
+        out.append(decoder.latex_to_text(value[pos : m.start()]))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(decoder.latex_to_text(value[pos:]))
+    return " ".join("".join(out).split())
+
+
+def display_name(name: str) -> str:
+    """``"Knuth, Donald E."`` -> ``"Donald E. Knuth"``; names with a suffix keep the BibTeX form."""
+    parts = [p.strip() for p in name.split(",")]
+    if len(parts) == 2 and all(parts):
+        return f"{parts[1]} {parts[0]}"
+    return name.strip()
+
+
+def _split_list(value: str) -> list[str]:
+    return [v.strip() for v in re.split(r"[,;]", value) if v.strip()]
+
+
+def parse_bib(text: str, source: str) -> tuple[list[Entry], list[InputError]]:
+    """Entries of a .bib file; broken blocks and duplicate keys are reported and skipped."""
+    import bibtexparser
+
+    library = bibtexparser.parse_string(text)
+    problems = [InputError(source, block.start_line + 1, _failure(block)) for block in library.failed_blocks]
+    by_key = {e.key: e for e in library.entries if e.key}
+    entries = []
+    for bib in library.entries:
+        fields = {f.key.lower(): str(f.value) for f in bib.fields}
+        parent = by_key.get(fields.get("crossref", ""))
+        if parent is not None:
+            for f in parent.fields:
+                fields.setdefault(f.key.lower(), str(f.value))
+        try:
+            entries.append(_to_entry(bib.entry_type.lower(), bib.key, fields, source, bib.start_line + 1))
+        except ValueError as exc:
+            problems.append(InputError(source, bib.start_line + 1, f"entry {bib.key or '(no key)'}: {exc}"))
+    return entries, problems
+
+
+def _failure(block: object) -> str:
+    from bibtexparser import model
+
+    if isinstance(block, model.DuplicateBlockKeyBlock):
+        return f"duplicate key {block.key!r}; the first entry with it is kept"
+    if isinstance(block, model.DuplicateFieldKeyBlock):
+        return f"entry {block.key!r} repeats a field; skipped"
+    return "BibTeX block could not be parsed (unbalanced braces or quotes?); skipped"
+
+
+def _to_entry(entry_type: str, key: str, fields: dict[str, str], source: str, line: int) -> Entry:
+    title = latex_to_text(fields.get("title", ""))
+    arxiv = None
+    prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "").lower()
+    if fields.get("eprint") and prefix in ("arxiv", ""):
+        arxiv = split_arxiv_id(fields["eprint"])
+    doi = normalize_doi(fields["doi"]) if fields.get("doi") else None
+    if not title and not arxiv and not doi:
+        raise ValueError("has no title, eprint or doi")
+    state = fields.get(STATE_FIELD)
+    if state is not None and state not in READ_STATES:
+        raise ValueError(f"{STATE_FIELD} must be one of {', '.join(READ_STATES)}, not {state!r}")
+    authors = [display_name(latex_to_text(a)) for a in re.split(r"\s+and\s+", fields.get("author", "")) if a.strip()]
+    note = latex_to_text(fields["note"]) if fields.get("note") else ""
+    return Entry(
+        source_file=source,
+        source_line=line,
+        title=title or None,
+        abstract=latex_to_text(fields["abstract"]) if fields.get("abstract") else None,
+        authors=authors,
+        author_count=len(authors) or None,
+        date=_date(fields),
+        arxiv_id=arxiv[0] if arxiv else None,
+        doi=doi,
+        key=key or None,
+        entry_type=entry_type,
+        venue=latex_to_text(fields.get("booktitle") or fields.get("journal") or "") or None,
+        fields={k: v for k, v in fields.items() if k not in _KNOWN and k != "crossref"}
+        | {k: fields[k] for k in ("url", "volume", "pages") if fields.get(k)},
+        notes=[n for n in note.split("\n\n") if n.strip() and n.strip().lower() != "unresolved"],
+        tags=[latex_to_text(t) for t in _split_list(fields.get("keywords", ""))],
+        state=state,
+    )
+
+
+def _date(fields: dict[str, str]) -> PartialDate | None:
+    if fields.get("date"):
+        try:
+            return PartialDate.from_iso(fields["date"])
+        except ValueError:
+            pass
+    year = fields.get("year", "").strip()
+    if not year.isdigit():
+        return None
+    month = _MONTHS.get(fields.get("month", "").strip().lower()[:3])
+    return PartialDate(int(year), month)

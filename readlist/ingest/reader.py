@@ -1,0 +1,80 @@
+"""Read input files (or stdin) and dispatch each to the page or .bib parser."""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from readlist.errors import InputError
+from readlist.ingest.bibtex import parse_bib
+from readlist.ingest.pages import parse_page
+from readlist.model import Entry
+
+MAX_INPUT_BYTES = 200 * 1024 * 1024  # a pasted page is kilobytes; this only stops runaway inputs
+_BIB_START = re.compile(r"^\s*@[a-zA-Z]+\s*[{(]", re.MULTILINE)
+
+
+@dataclass
+class ParseResult:
+    entries: list[Entry] = field(default_factory=list)
+    problems: list[InputError] = field(default_factory=list)
+
+
+def _decode(data: bytes, source: str) -> str:
+    if b"\x00" in data[:65536]:
+        raise InputError(source, None, "looks like a binary file, not a text page or .bib file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(source, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})") from None
+
+
+def read_source(name: str) -> tuple[str, str]:
+    """(display name, text) of a path or ``-`` for standard input."""
+    if name == "-":
+        return "<stdin>", _decode(sys.stdin.buffer.read(), "<stdin>")
+    path = Path(name)
+    if path.is_dir():
+        raise InputError(name, None, "is a directory; give the files inside it")
+    try:
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            raise InputError(
+                name, None, f"is {size // 2**20} MiB; inputs over {MAX_INPUT_BYTES // 2**20} MiB are refused"
+            )
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(name, None, "no such file") from None
+    except PermissionError:
+        raise InputError(name, None, "permission denied") from None
+    except OSError as exc:
+        raise InputError(name, None, f"cannot read: {exc.strerror}") from None
+    return name, _decode(data, name)
+
+
+def parse_text(text: str, source: str, bib: bool | None = None) -> ParseResult:
+    """Parse one input's text; ``bib=None`` sniffs the format from the content."""
+    if bib is None:
+        bib = source.lower().endswith(".bib") or bool(_BIB_START.search(text[:4096]))
+    entries, problems = (parse_bib if bib else parse_page)(text, source)
+    if not entries and not problems:
+        problems.append(InputError(source, None, "no entries found (expected titles with abstracts, ids or BibTeX)"))
+    return ParseResult(entries, problems)
+
+
+def read_inputs(names: list[str]) -> ParseResult:
+    """Parse every input; an unreadable input is a problem, and the others are still parsed."""
+    result = ParseResult()
+    for name in names:
+        try:
+            source, text = read_source(name)
+        except InputError as exc:
+            result.problems.append(exc)
+            continue
+        one = parse_text(text, source)
+        result.entries.extend(one.entries)
+        result.problems.extend(one.problems)
+    return result

@@ -1,0 +1,167 @@
+"""Plain dataclasses shared by every layer: what an input said, what a source knows, what the library holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Status = Literal["pending", "matched", "needs-review", "unresolved"]
+ReadState = Literal["unread", "reading", "read"]
+STATUSES: tuple[str, ...] = ("pending", "matched", "needs-review", "unresolved")
+READ_STATES: tuple[str, ...] = ("unread", "reading", "read")
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date that may lack its year (pages print "Jun 2" for the current year).
+
+    `iso` renders "2022-10-07", "2022-10" or "--06-02" (ISO 8601's form for a
+    month and day without a year).
+    """
+
+    year: int | None
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def iso(self) -> str:
+        if self.year is None:
+            return f"--{self.month:02d}-{self.day:02d}" if self.month and self.day else ""
+        parts = [f"{self.year:04d}"]
+        if self.month:
+            parts.append(f"{self.month:02d}")
+            if self.day:
+                parts.append(f"{self.day:02d}")
+        return "-".join(parts)
+
+    @classmethod
+    def from_iso(cls, text: str | None) -> PartialDate | None:
+        if not text:
+            return None
+        if text.startswith("--"):
+            month, day = text[2:].split("-")
+            return cls(None, int(month), int(day))
+        nums = [int(p) for p in text[:10].split("-")]
+        return cls(*nums)  # type: ignore[arg-type]
+
+
+@dataclass
+class Entry:
+    """One paper as an input described it, before any resolution.
+
+    A page entry has a title and abstract; an identifier line has only
+    `arxiv_id` or `doi`; a .bib entry may have everything, plus `fields`
+    (other BibTeX fields kept verbatim), `key`, `notes`, `tags` and `state`.
+    """
+
+    source_file: str
+    source_line: int
+    title: str | None = None
+    abstract: str | None = None
+    authors: list[str] = field(default_factory=list)
+    author_count: int | None = None
+    date: PartialDate | None = None
+    upvotes: int | None = None
+    arxiv_id: str | None = None
+    doi: str | None = None
+    key: str | None = None
+    entry_type: str | None = None
+    venue: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    state: str | None = None
+
+
+@dataclass
+class Record:
+    """Metadata a source (arXiv, Semantic Scholar) holds for one paper."""
+
+    source: str  # "arxiv" or "s2"
+    title: str
+    authors: list[str] = field(default_factory=list)
+    abstract: str | None = None
+    arxiv_id: str | None = None  # bare, without version
+    arxiv_version: int | None = None
+    published: str | None = None  # ISO date of arXiv v1, or S2 publicationDate
+    updated: str | None = None
+    year: int | None = None
+    primary_class: str | None = None
+    doi: str | None = None
+    s2_id: str | None = None
+    venue: str | None = None
+    journal: str | None = None
+    volume: str | None = None
+    pages: str | None = None
+    publication_types: list[str] = field(default_factory=list)
+    url: str | None = None
+
+
+@dataclass
+class Candidate:
+    """A source record scored against an entry, with the evidence for the score."""
+
+    record: Record
+    score: float
+    evidence: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class Outcome:
+    """What resolution concluded for one entry."""
+
+    status: Status
+    record: Record | None = None  # the accepted record, enriched, when matched
+    score: float | None = None
+    evidence: dict[str, object] = field(default_factory=dict)
+    candidates: list[Candidate] = field(default_factory=list)
+    reason: str | None = None  # why unresolved or still pending
+
+
+@dataclass
+class Note:
+    text: str
+    created_at: str
+    id: int | None = None
+
+
+@dataclass
+class Source:
+    file: str
+    line: int | None
+    title: str | None = None
+
+
+@dataclass
+class Paper:
+    """A paper in the library."""
+
+    id: int
+    key: str
+    title: str
+    authors: list[str] = field(default_factory=list)
+    abstract: str | None = None
+    year: int | None = None
+    date: str | None = None  # PartialDate.iso
+    arxiv_id: str | None = None
+    arxiv_version: int | None = None
+    primary_class: str | None = None
+    doi: str | None = None
+    s2_id: str | None = None
+    entry_type: str | None = None  # bibtex type for published papers, e.g. "inproceedings"
+    venue: str | None = None
+    journal: str | None = None
+    volume: str | None = None
+    pages: str | None = None
+    url: str | None = None
+    author_count: int | None = None
+    status: str = "pending"
+    evidence: dict[str, object] = field(default_factory=dict)
+    state: str = "unread"
+    state_changed_at: str | None = None
+    added_at: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)

@@ -1,0 +1,73 @@
+"""Plain-text views of a paper for the terminal: `show` and the review table."""
+
+from __future__ import annotations
+
+import textwrap
+
+from readlist.model import Candidate, Paper
+
+
+def _evidence_lines(evidence: dict[str, object], indent: str = "  ") -> list[str]:
+    lines = []
+    for name, value in sorted(evidence.items()):
+        if isinstance(value, dict):
+            inner = ", ".join(f"{k}={v}" for k, v in sorted(value.items()))
+            lines.append(f"{indent}{name}: {inner}")
+        elif isinstance(value, float):
+            lines.append(f"{indent}{name}: {value:.3f}")
+        else:
+            lines.append(f"{indent}{name}: {value}")
+    return lines
+
+
+def describe(p: Paper) -> str:
+    """Everything readlist knows about a paper, including why it is (or is not) matched."""
+    out = [f"#{p.id}  {p.key}", f"  {p.title}"]
+    if p.authors:
+        out.append("  " + ", ".join(p.authors))
+    elif p.author_count:
+        out.append(f"  ({p.author_count} authors, names not known yet)")
+    facts = [
+        ("year", p.year), ("date", p.date), ("arXiv", f"{p.arxiv_id}v{p.arxiv_version}" if p.arxiv_version else p.arxiv_id),
+        ("category", p.primary_class), ("DOI", p.doi), ("venue", p.venue or p.journal), ("volume", p.volume),
+        ("pages", p.pages), ("url", p.url),
+    ]  # fmt: skip
+    out += [f"  {name}: {value}" for name, value in facts if value]
+    out.append(f"  read state: {p.state}" + (f" (since {p.state_changed_at})" if p.state_changed_at else ""))
+    if p.tags:
+        out.append("  tags: " + ", ".join(p.tags))
+    out.append(f"  resolution: {p.status}")
+    out += _evidence_lines(p.evidence, "    ")
+    if p.candidates:
+        out.append("  candidates:")
+        out += ["    " + line for line in candidates_table(p).splitlines()[1:]]
+    if p.notes:
+        out.append("  notes:")
+        for n in p.notes:
+            out.append(f"    [{n.created_at}]")
+            out += textwrap.wrap(n.text, 96, initial_indent="      ", subsequent_indent="      ")
+    out.append("  sources:")
+    out += [f"    {s.file}" + (f":{s.line}" if s.line else "") for s in p.sources]
+    return "\n".join(out)
+
+
+def _candidate_row(rank: int, c: Candidate) -> list[str]:
+    r = c.record
+    authors = ", ".join(r.authors[:3]) + (" et al." if len(r.authors) > 3 else "")
+    return [
+        f"[{rank}] {r.title}",
+        f"    {authors or '(no authors)'}",
+        f"    {r.published or r.year or 'no date'}  {r.arxiv_id or r.doi or r.s2_id}  score {c.score:.3f}",
+        *_evidence_lines(c.evidence, "    "),
+    ]
+
+
+def candidates_table(p: Paper) -> str:
+    """The paper as the page gave it, then each candidate with its score and evidence."""
+    head = f"#{p.id} {p.key}: {p.title}"
+    if p.author_count or p.date:
+        head += f"  ({p.author_count or '?'} authors, {p.date or 'no date'})"
+    rows = [head]
+    for rank, cand in enumerate(p.candidates, start=1):
+        rows += _candidate_row(rank, cand)
+    return "\n".join(rows)

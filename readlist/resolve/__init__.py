@@ -1,0 +1,1 @@
+"""Resolution: ask arXiv and Semantic Scholar about entries (through one rate-limited HTTP cache) and match answers."""

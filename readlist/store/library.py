@@ -1,0 +1,409 @@
+"""The library API over one SQLite file: find, add, merge, mark, note, tag, list.
+
+Callers group writes with ``with store.transaction():`` so that one command is one
+transaction; reads may happen outside one.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from readlist.errors import ReadlistError
+from readlist.ingest.identifiers import normalize_doi, parse_identifier
+from readlist.keys import make_key
+from readlist.model import READ_STATES, STATUSES, Candidate, Entry, Note, Outcome, Paper, PartialDate, Record, Source
+from readlist.store.db import connect
+from readlist.text import normalize_title
+
+_CHUNK = 500
+_PAPER_COLUMNS = (
+    "id key title abstract year date arxiv_id arxiv_version primary_class doi s2_id entry_type venue journal "
+    "volume pages url author_count status evidence state state_changed_at added_at fields"
+).split()
+_RECORD_COLUMNS = "title abstract arxiv_id arxiv_version primary_class doi s2_id venue journal volume pages url".split()
+
+
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which papers a command acts on; every field narrows the selection."""
+
+    status: str | None = None
+    tag: str | None = None
+    state: str | None = None
+    search: str | None = None
+
+    def where(self) -> tuple[str, list[object]]:
+        clauses, args = [], []
+        if self.status:
+            clauses.append("p.status = ?")
+            args.append(self.status)
+        if self.state:
+            clauses.append("p.state = ?")
+            args.append(self.state)
+        if self.tag:
+            clauses.append("p.id IN (SELECT paper_id FROM tags WHERE tag = ?)")
+            args.append(self.tag)
+        if self.search:
+            terms = " ".join('"' + w.replace('"', '""') + '"' for w in self.search.split())
+            if terms:
+                clauses.append("p.id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)")
+                args.append(terms)
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+
+def entry_type_for(record: Record) -> str | None:
+    """The BibTeX type of a published paper, from Semantic Scholar's publication types."""
+    if not record.venue and not record.journal:
+        return None
+    types = set(record.publication_types)
+    if "Conference" in types:
+        return "inproceedings"
+    if "JournalArticle" in types or record.journal:
+        return "article"
+    return None
+
+
+class Store:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.conn = connect(path)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction; waits for other writers (busy timeout) rather than failing."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise ReadlistError(f"{self.path}: library is busy ({exc}); try again") from None
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- finding -------------------------------------------------------------------------------
+
+    def find_existing(self, entry: Entry) -> int | None:
+        """The paper an entry is already stored as: by arXiv id, DOI, then normalized title."""
+        q = self.conn.execute
+        if entry.arxiv_id:
+            row = q("SELECT id FROM papers WHERE arxiv_id = ?", (entry.arxiv_id,)).fetchone()
+            if row:
+                return row[0]
+        if entry.doi:
+            row = q("SELECT id FROM papers WHERE doi = ?", (entry.doi,)).fetchone()
+            if row:
+                return row[0]
+        if entry.title:
+            norm = normalize_title(entry.title)
+            row = q("SELECT id FROM papers WHERE title_norm = ? ORDER BY id LIMIT 1", (norm,)).fetchone()
+            row = row or q("SELECT paper_id FROM sources WHERE title_norm = ? ORDER BY id LIMIT 1", (norm,)).fetchone()
+            if row:
+                return row[0]
+        return None
+
+    def lookup(self, ref: str) -> int:
+        """A paper by citation key, arXiv id (any form), DOI, or short numeric id."""
+        ref = ref.strip()
+        q = self.conn.execute
+        if ref.isdigit():
+            row = q("SELECT id FROM papers WHERE id = ?", (int(ref),)).fetchone()
+            if row:
+                return row[0]
+        row = q("SELECT id FROM papers WHERE key = ?", (ref,)).fetchone()
+        if row:
+            return row[0]
+        ident = parse_identifier(ref)
+        if ident:
+            column = "arxiv_id" if ident.scheme == "arxiv" else "doi"
+            row = q(f"SELECT id FROM papers WHERE {column} = ?", (ident.value,)).fetchone()
+            if row:
+                return row[0]
+        raise ReadlistError(f"no paper {ref!r} in the library (give a citation key, arXiv id, DOI or number)")
+
+    def key_taken(self, key: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM papers WHERE key = ?", (key,)).fetchone() is not None
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def count(self, filters: Filters = Filters()) -> int:
+        where, args = filters.where()
+        return self.conn.execute(f"SELECT count(*) FROM papers p{where}", args).fetchone()[0]
+
+    def get(self, paper_id: int) -> Paper:
+        papers = list(self._load([paper_id]))
+        if not papers:
+            raise ReadlistError(f"no paper #{paper_id}")
+        paper = papers[0]
+        paper.candidates = [
+            Candidate(Record(**json.loads(r["record"])), r["score"], json.loads(r["evidence"]))
+            for r in self.conn.execute("SELECT * FROM candidates WHERE paper_id = ? ORDER BY rank", (paper_id,))
+        ]
+        return paper
+
+    def papers(self, filters: Filters = Filters()) -> Iterator[Paper]:
+        """Matching papers ordered by citation key, loaded in chunks so memory stays flat."""
+        where, args = filters.where()
+        ids = [r[0] for r in self.conn.execute(f"SELECT p.id FROM papers p{where} ORDER BY p.key", args)]
+        for start in range(0, len(ids), _CHUNK):
+            yield from self._load(ids[start : start + _CHUNK])
+
+    def _load(self, ids: list[int]) -> Iterator[Paper]:
+        marks = ",".join("?" * len(ids))
+        cols = ", ".join(_PAPER_COLUMNS)
+        rows = {r["id"]: r for r in self.conn.execute(f"SELECT {cols} FROM papers WHERE id IN ({marks})", ids)}
+        authors: dict[int, list[str]] = {}
+        for r in self.conn.execute(
+            f"SELECT paper_id, name FROM authors WHERE paper_id IN ({marks}) ORDER BY paper_id, position", ids
+        ):
+            authors.setdefault(r[0], []).append(r[1])
+        tags: dict[int, list[str]] = {}
+        for r in self.conn.execute(f"SELECT paper_id, tag FROM tags WHERE paper_id IN ({marks}) ORDER BY tag", ids):
+            tags.setdefault(r[0], []).append(r[1])
+        notes: dict[int, list[Note]] = {}
+        for r in self.conn.execute(
+            f"SELECT id, paper_id, text, created_at FROM notes WHERE paper_id IN ({marks}) ORDER BY id", ids
+        ):
+            notes.setdefault(r["paper_id"], []).append(Note(r["text"], r["created_at"], r["id"]))
+        sources: dict[int, list[Source]] = {}
+        for r in self.conn.execute(
+            f"SELECT paper_id, file, line, title FROM sources WHERE paper_id IN ({marks}) ORDER BY id", ids
+        ):
+            sources.setdefault(r[0], []).append(Source(r[1], r[2], r[3]))
+        for pid in ids:
+            row = rows.get(pid)
+            if row is None:
+                continue
+            values = {c: row[c] for c in _PAPER_COLUMNS}
+            values["evidence"] = json.loads(values["evidence"])
+            values["fields"] = json.loads(values["fields"])
+            yield Paper(
+                **values,
+                authors=authors.get(pid, []),
+                tags=tags.get(pid, []),
+                notes=notes.get(pid, []),
+                sources=sources.get(pid, []),
+            )
+
+    def stats(self) -> dict[str, object]:
+        q = self.conn.execute
+        return {
+            "papers": q("SELECT count(*) FROM papers").fetchone()[0],
+            "status": {s: q("SELECT count(*) FROM papers WHERE status = ?", (s,)).fetchone()[0] for s in STATUSES},
+            "state": {s: q("SELECT count(*) FROM papers WHERE state = ?", (s,)).fetchone()[0] for s in READ_STATES},
+            "notes": q("SELECT count(*) FROM notes").fetchone()[0],
+            "tags": q("SELECT count(DISTINCT tag) FROM tags").fetchone()[0],
+            "sources": q("SELECT count(*) FROM sources").fetchone()[0],
+        }
+
+    # -- writing (call inside a transaction) ---------------------------------------------------
+
+    def insert(
+        self, entry: Entry, outcome: Outcome | None, key_style: str = "default", key_pattern: str | None = None
+    ) -> int:
+        """Store a new paper from an entry (and its resolution outcome); returns its id."""
+        stamp = now()
+        title = entry.title or entry.arxiv_id or entry.doi or "untitled"
+        year = entry.date.year if entry.date else None
+        key = entry.key if entry.key and not self.key_taken(entry.key) else None
+        cur = self.conn.execute(
+            "INSERT INTO papers (key, title, title_norm, abstract, year, date, arxiv_id, doi, entry_type, venue, "
+            "url, volume, pages, author_count, state, state_changed_at, added_at, updated_at, fields) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                key or f"tmp-{stamp}-{id(entry)}", title, normalize_title(title), entry.abstract, year,
+                entry.date.iso if entry.date else None, entry.arxiv_id, entry.doi,
+                entry.entry_type if entry.entry_type not in (None, "misc", "online") else None,
+                entry.venue, entry.fields.get("url"), entry.fields.get("volume"), entry.fields.get("pages"),
+                entry.author_count, entry.state or "unread", stamp if entry.state else None, stamp, stamp,
+                json.dumps({k: v for k, v in entry.fields.items() if k not in ("url", "volume", "pages")}),
+            ),
+        )  # fmt: skip
+        paper_id = cur.lastrowid
+        assert paper_id is not None
+        self._set_authors(paper_id, entry.authors)
+        self.add_source(paper_id, entry)
+        self.merge_annotations(paper_id, entry)
+        if outcome is not None:
+            survivor = self.apply_outcome(paper_id, outcome)
+            if survivor != paper_id:
+                return survivor  # it was already in the library under its resolved id
+        if key is None:
+            paper = self.conn.execute("SELECT title, year FROM papers WHERE id = ?", (paper_id,)).fetchone()
+            names = [
+                r[0]
+                for r in self.conn.execute("SELECT name FROM authors WHERE paper_id = ? ORDER BY position", (paper_id,))
+            ]
+            new_key = make_key(
+                paper["title"], names, paper["year"], self.key_taken, style=key_style, pattern=key_pattern
+            )
+            self.conn.execute("UPDATE papers SET key = ? WHERE id = ?", (new_key, paper_id))
+        return paper_id
+
+    def add_source(self, paper_id: int, entry: Entry) -> None:
+        title = entry.title
+        self.conn.execute(
+            "INSERT OR IGNORE INTO sources (paper_id, file, line, title, title_norm, added_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (paper_id, entry.source_file, entry.source_line, title, normalize_title(title) if title else None, now()),
+        )
+
+    def merge_annotations(self, paper_id: int, entry: Entry) -> None:
+        """Tags, notes and read state an input carries (a .bib import); existing ones are kept."""
+        self.add_tags(paper_id, entry.tags)
+        have = {r[0] for r in self.conn.execute("SELECT text FROM notes WHERE paper_id = ?", (paper_id,))}
+        for text in entry.notes:
+            if text not in have:
+                self.add_note(paper_id, text)
+        if entry.state and entry.state != "unread":
+            current = self.conn.execute("SELECT state FROM papers WHERE id = ?", (paper_id,)).fetchone()[0]
+            if current == "unread":
+                self.set_state(paper_id, entry.state)
+
+    def _set_authors(self, paper_id: int, names: Iterable[str]) -> None:
+        self.conn.execute("DELETE FROM authors WHERE paper_id = ?", (paper_id,))
+        self.conn.executemany(
+            "INSERT INTO authors (paper_id, position, name) VALUES (?, ?, ?)",
+            [(paper_id, i, n) for i, n in enumerate(names)],
+        )
+
+    def apply_outcome(self, paper_id: int, outcome: Outcome) -> int:
+        """Record a resolution outcome. A match to an arXiv id or DOI already in the library
+        merges this paper into that one (keeping notes, tags, read state and sources);
+        returns the id of the paper that remains."""
+        stamp = now()
+        self.conn.execute("DELETE FROM candidates WHERE paper_id = ?", (paper_id,))
+        evidence = dict(outcome.evidence)
+        if outcome.score is not None:
+            evidence["score"] = outcome.score
+        if outcome.reason:
+            evidence["reason"] = outcome.reason
+        self.conn.execute(
+            "UPDATE papers SET status = ?, evidence = ?, updated_at = ? WHERE id = ?",
+            (outcome.status, json.dumps(evidence, sort_keys=True), stamp, paper_id),
+        )
+        for rank, cand in enumerate(outcome.candidates):
+            self.conn.execute(
+                "INSERT INTO candidates (paper_id, rank, score, record, evidence) VALUES (?, ?, ?, ?, ?)",
+                (paper_id, rank, cand.score, json.dumps(asdict(cand.record)), json.dumps(cand.evidence, default=str)),
+            )
+        record = outcome.record
+        if outcome.status != "matched" or record is None:
+            return paper_id
+        other = self._holder_of(record, paper_id)
+        if other is not None:
+            self.merge(paper_id, other)
+            paper_id = other
+        self.apply_record(paper_id, record)
+        return paper_id
+
+    def _holder_of(self, record: Record, paper_id: int) -> int | None:
+        for column, value in (("arxiv_id", record.arxiv_id), ("doi", record.doi)):
+            if value:
+                row = self.conn.execute(
+                    f"SELECT id FROM papers WHERE {column} = ? AND id != ?", (value, paper_id)
+                ).fetchone()
+                if row:
+                    return row[0]
+        return None
+
+    def apply_record(self, paper_id: int, record: Record) -> None:
+        """Overwrite a paper's bibliographic fields with a source record (keeps what the record lacks)."""
+        values = {c: getattr(record, c) for c in _RECORD_COLUMNS if getattr(record, c) not in (None, "")}
+        if record.doi:
+            values["doi"] = normalize_doi(record.doi)
+        if "title" in values:
+            values["title_norm"] = normalize_title(values["title"])
+        year = record.year or (int(record.published[:4]) if record.published else None)
+        if year:
+            values["year"] = year
+        if record.published:
+            values["date"] = record.published
+        etype = entry_type_for(record)
+        if etype:
+            values["entry_type"] = etype
+        if record.authors:
+            values["author_count"] = len(record.authors)
+            self._set_authors(paper_id, record.authors)
+        values["updated_at"] = now()
+        sets = ", ".join(f"{c} = ?" for c in values)
+        self.conn.execute(f"UPDATE papers SET {sets} WHERE id = ?", [*values.values(), paper_id])
+
+    def merge(self, from_id: int, into_id: int) -> None:
+        """Move everything the user attached to ``from_id`` onto ``into_id``, then drop ``from_id``."""
+        q = self.conn.execute
+        q("INSERT OR IGNORE INTO tags (paper_id, tag) SELECT ?, tag FROM tags WHERE paper_id = ?", (into_id, from_id))
+        q("UPDATE notes SET paper_id = ? WHERE paper_id = ?", (into_id, from_id))
+        q("UPDATE OR IGNORE sources SET paper_id = ? WHERE paper_id = ?", (into_id, from_id))
+        q("UPDATE state_changes SET paper_id = ? WHERE paper_id = ?", (into_id, from_id))
+        rank = {s: i for i, s in enumerate(READ_STATES)}
+        a = q("SELECT state, state_changed_at FROM papers WHERE id = ?", (from_id,)).fetchone()
+        b = q("SELECT state FROM papers WHERE id = ?", (into_id,)).fetchone()
+        if rank[a["state"]] > rank[b["state"]]:
+            q(
+                "UPDATE papers SET state = ?, state_changed_at = ? WHERE id = ?",
+                (a["state"], a["state_changed_at"], into_id),
+            )
+        q("DELETE FROM papers WHERE id = ?", (from_id,))
+        # notes moved without their trigger: refresh the merged paper's search text
+        q(
+            "UPDATE papers_fts SET notes = "
+            "coalesce((SELECT group_concat(text, ' ') FROM notes WHERE paper_id = ?), '') WHERE rowid = ?",
+            (into_id, into_id),
+        )
+
+    def set_state(self, paper_id: int, state: str) -> None:
+        if state not in READ_STATES:
+            raise ReadlistError(f"read state must be one of {', '.join(READ_STATES)}")
+        stamp = now()
+        self.conn.execute("UPDATE papers SET state = ?, state_changed_at = ? WHERE id = ?", (state, stamp, paper_id))
+        self.conn.execute(
+            "INSERT INTO state_changes (paper_id, state, changed_at) VALUES (?, ?, ?)", (paper_id, state, stamp)
+        )
+
+    def add_note(self, paper_id: int, text: str) -> None:
+        self.conn.execute("INSERT INTO notes (paper_id, text, created_at) VALUES (?, ?, ?)", (paper_id, text, now()))
+
+    def add_tags(self, paper_id: int, tags: Iterable[str]) -> None:
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO tags (paper_id, tag) VALUES (?, ?)", [(paper_id, t) for t in tags if t]
+        )
+
+    def remove_tags(self, paper_id: int, tags: Iterable[str]) -> None:
+        self.conn.executemany("DELETE FROM tags WHERE paper_id = ? AND tag = ?", [(paper_id, t) for t in tags])
+
+    def delete(self, paper_id: int) -> None:
+        self.conn.execute("DELETE FROM papers WHERE id = ?", (paper_id,))
+
+    def set_key(self, paper_id: int, key: str) -> None:
+        if self.key_taken(key):
+            raise ReadlistError(f"citation key {key!r} is already used")
+        self.conn.execute("UPDATE papers SET key = ?, updated_at = ? WHERE id = ?", (key, now(), paper_id))
+
+    def paper_entry(self, paper: Paper) -> Entry:
+        """A stored paper as a resolution query (for `readlist resolve` retries)."""
+        return Entry(
+            source_file="library",
+            source_line=paper.id,
+            title=paper.title,
+            abstract=paper.abstract,
+            authors=paper.authors,
+            author_count=paper.author_count,
+            date=PartialDate.from_iso(paper.date),
+            arxiv_id=paper.arxiv_id,
+            doi=paper.doi,
+        )
