@@ -1,45 +1,129 @@
-"""Citation keys: Google Scholar style by default (``park2024foundation``), assigned once and stored."""
+"""Citation keys (``park2024foundation``, assigned once and stored) and the name parsing they share with exports."""
 
 from __future__ import annotations
 
+import re
+import string
 from collections.abc import Callable
+from dataclasses import dataclass
 from string import ascii_lowercase
 
 from anyascii import anyascii
 
+from readlist.errors import ReadlistError
 from readlist.text import words
 
 STOPWORDS = frozenset(
     "a an the on of for in to and with from by at via is are as its how what why when do does can".split()
 )
+# Better BibTeX's shorttitle skips these function words (its list is longer and multilingual; "are" is kept).
+BBT_SKIPWORDS = frozenset(
+    "a an and as at but by for from in into is nor of off on onto or over per so than the to up upon via von with yet"
+    .split()
+)
+STYLES = {
+    "default": "{auth}{year}{title}",  # Google Scholar: park2024foundation
+    "bbt": "{auth}{ShortTitle}{year}",  # Better BibTeX: brownLanguageModelsAre2020
+}
+_SUFFIXES = frozenset("jr jr. sr sr. ii iii iv v".split())
+# Corporate authors ("Gemini Team", "The ATLAS Collaboration") are one name, never "Last, First".
+_CORPORATE = re.compile(
+    r"\b(team|consortium|collaboration|group|laborator(y|ies)|lab|institute|university|inc\.?|ltd\.?|corporation"
+    r"|foundation|project|committee|association|society|council|initiative|organi[sz]ation|cent(er|re)|alliance)\b",
+    re.IGNORECASE,
+)
+_KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_:.-]+")
+
+
+@dataclass(frozen=True)
+class NameParts:
+    """A personal name split the BibTeX way; a corporate name has only ``literal``."""
+
+    first: str = ""  # first and middle names
+    von: str = ""  # particles: "van", "de la"
+    last: str = ""
+    jr: str = ""  # lineage: "Jr.", "III"
+    literal: str = ""
+
+    @property
+    def surname(self) -> str:
+        return self.literal or self.last
+
+
+def parse_name(name: str) -> NameParts:
+    """Split "First von Last", "von Last, First" or "von Last, Jr., First" with pybtex's name rules.
+
+    A trailing "Jr."/"III" without a comma (as sources print it) is taken as the lineage. Corporate
+    names, names pybtex cannot parse, and names containing "and" are kept whole as ``literal``.
+    """
+    from pybtex.database import Person
+
+    name = " ".join(name.split())
+    if not name:
+        return NameParts()
+    if _CORPORATE.search(name) or re.search(r"\band\b", name, re.IGNORECASE) or "{" in name or "}" in name:
+        return NameParts(literal=name)
+    jr = ""
+    tokens = name.split()
+    if "," not in name and len(tokens) > 2 and tokens[-1].lower().rstrip(",") in _SUFFIXES:
+        jr, name = tokens[-1], " ".join(tokens[:-1])
+    try:
+        person = Person(name)
+    except Exception:  # pybtex raises plain exceptions on odd names
+        return NameParts(literal=name)
+    last = " ".join(person.last_names)
+    if not last:
+        return NameParts(literal=name)
+    return NameParts(
+        first=" ".join(person.first_names + person.middle_names),
+        von=" ".join(person.prelast_names),
+        last=last,
+        jr=jr or " ".join(person.lineage_names),
+    )
+
+
+def last_name(name: str) -> str:
+    """The surname of a "First Last" or "Last, First" name (a corporate name whole)."""
+    return parse_name(name).surname
 
 
 def _ascii_word(text: str) -> str:
     return "".join(ch for ch in anyascii(text).lower() if ch.isalnum())
 
 
-def last_name(name: str) -> str:
-    """The surname of a "First Last" or "Last, First" name, via pybtex's name parser."""
-    from pybtex.database import Person
-
-    try:
-        person = Person(name)
-    except Exception:  # pybtex raises plain exceptions on odd names; fall back to the last word
-        return name.split()[-1] if name.split() else ""
-    return " ".join(person.last_names) or name
+def _title_words(title: str) -> list[str]:
+    return [w for w in (_ascii_word(w) for w in words(title)) if w]
 
 
 def key_base(title: str, authors: list[str], year: int | None) -> str:
-    """``<last name><year><first significant title word>``, ASCII and lower case.
+    """``<last name><year><first significant title word>``, ASCII and lower case (the default style)."""
+    return _render(STYLES["default"], title, authors, year)
 
-    With no authors yet (a pending page entry) the first title word stands in for the name.
-    """
-    title_words = [w for w in (_ascii_word(w) for w in words(title)) if w]
+
+def _render(pattern: str, title: str, authors: list[str], year: int | None) -> str:
+    title_words = _title_words(title)
     significant = [w for w in title_words if w not in STOPWORDS] or title_words or ["paper"]
-    head = _ascii_word(last_name(authors[0])) if authors else ""
-    if not head:
-        return f"{significant[0]}{year or ''}"
-    return f"{head}{year or ''}{significant[0]}"
+    short = [w for w in title_words if w not in BBT_SKIPWORDS][:3] or significant[:3]
+    auth = _ascii_word(last_name(authors[0])) if authors else ""
+    if not auth:
+        # a pending paper with no authors yet: first title word + year, whatever the pattern
+        pattern, auth = "{title}{year}", ""
+    values = {
+        "auth": auth,
+        "Auth": auth.capitalize(),
+        "year": str(year or ""),
+        "title": significant[0],
+        "Title": significant[0].capitalize(),
+        "shorttitle": "".join(short),
+        "ShortTitle": "".join(w.capitalize() for w in short),
+    }
+    try:
+        key = string.Formatter().vformat(pattern, (), values)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ReadlistError(
+            f"key pattern {pattern!r} is not usable ({exc}); placeholders: {', '.join('{%s}' % v for v in values)}"
+        ) from None
+    return _KEY_UNSAFE.sub("", anyascii(key)) or f"paper{year or ''}"
 
 
 def unique_key(base: str, taken: Callable[[str], bool]) -> str:
@@ -67,5 +151,14 @@ def make_key(
     style: str = "default",
     pattern: str | None = None,
 ) -> str:
-    """A new unique citation key for a paper."""
-    return unique_key(key_base(title, authors, year), taken)
+    """A citation key not yet ``taken``: from ``pattern`` if given, else from the named ``style``.
+
+    Styles: "default" (Google Scholar, ``park2024foundation``) and "bbt" (Better BibTeX's
+    ``auth.lower + shorttitle(3,3) + year``, ``brownLanguageModelsAre2020``). Pattern placeholders:
+    {auth} {Auth} {year} {title} {Title} {shorttitle} {ShortTitle}. A clash gets a, b, ... appended.
+    """
+    if pattern is None:
+        if style not in STYLES:
+            raise ReadlistError(f"unknown key style {style!r}; known: {', '.join(STYLES)}")
+        pattern = STYLES[style]
+    return unique_key(_render(pattern, title, authors, year), taken)

@@ -36,6 +36,8 @@ class Thresholds:
 
 
 DEFAULT = Thresholds()
+# Below these a component is reported as disagreeing in the evidence (at or above 0.9 it agrees).
+DISAGREE = {"title": DEFAULT.title_loose, "abstract": DEFAULT.abstract_conflict, "authors": 0.5, "date": 0.5}
 REVIEW_KEEP = 5  # candidates kept for needs-review
 
 
@@ -129,10 +131,9 @@ def score(entry: Entry, record: Record) -> Candidate:
     ids_agree = [k for k in ("arxiv_id", "doi") if evidence.get(k) is True]
     if ids_agree and not components:
         combined = 1.0
+    ids_differ = [k for k in ("arxiv_id", "doi") if evidence.get(k) is False]
     evidence["agreed"] = sorted([k for k, v in components.items() if v >= 0.9] + ids_agree)
-    evidence["disagreed"] = sorted(
-        [k for k, v in components.items() if v < 0.5] + [k for k in ("arxiv_id", "doi") if evidence.get(k) is False]
-    )
+    evidence["disagreed"] = sorted([k for k, v in components.items() if v < DISAGREE[k]] + ids_differ)
     evidence["details"] = notes
     evidence["source"] = record.source
     return Candidate(record, round(combined, 4), evidence)

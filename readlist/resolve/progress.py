@@ -25,7 +25,8 @@ class ProgressSink(Protocol):
 def _describe(done: int, total: int, stats: HttpStatsLike | None) -> str:
     text = f"{done}/{total} entries"
     if stats is not None:
-        text += f", {stats.requests} requests, {stats.cache_hits} cache hits, {stats.wait_seconds:.1f} s rate-limit wait"
+        text += f", {stats.requests} requests, {stats.cache_hits} cache hits"
+        text += f", {stats.wait_seconds:.1f} s waited on rate limits"
     return text
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from readlist.errors import ReadlistError
 from readlist.ingest.identifiers import normalize_doi, parse_identifier
-from readlist.keys import make_key
+from readlist.keys import make_key, unique_key
 from readlist.model import READ_STATES, STATUSES, Candidate, Entry, Note, Outcome, Paper, PartialDate, Record, Source
 from readlist.store.db import connect
 from readlist.text import normalize_title
@@ -71,6 +71,10 @@ def entry_type_for(record: Record) -> str | None:
     if "JournalArticle" in types or record.journal:
         return "article"
     return None
+
+
+def outcome_has_title(outcome: Outcome | None) -> bool:
+    return outcome is not None and outcome.status == "matched" and outcome.record is not None
 
 
 class Store:
@@ -242,6 +246,11 @@ class Store:
             survivor = self.apply_outcome(paper_id, outcome)
             if survivor != paper_id:
                 return survivor  # it was already in the library under its resolved id
+        if key is None and not entry.title and not outcome_has_title(outcome):
+            # an identifier not resolved yet: key it by the identifier rather than by a placeholder title
+            ident = "".join(ch for ch in f"{'arxiv' if entry.arxiv_id else 'doi'}{title}" if ch.isalnum())
+            key = unique_key(ident.lower()[:40], self.key_taken)
+            self.conn.execute("UPDATE papers SET key = ? WHERE id = ?", (key, paper_id))
         if key is None:
             paper = self.conn.execute("SELECT title, year FROM papers WHERE id = ?", (paper_id,)).fetchone()
             names = [
@@ -285,8 +294,11 @@ class Store:
         """Record a resolution outcome. A match to an arXiv id or DOI already in the library
         merges this paper into that one (keeping notes, tags, read state and sources);
         returns the id of the paper that remains."""
-        stamp = now()
-        self.conn.execute("DELETE FROM candidates WHERE paper_id = ?", (paper_id,))
+        record = outcome.record if outcome.status == "matched" else None
+        other = self._holder_of(record, paper_id) if record is not None else None
+        if other is not None:
+            self.merge(paper_id, other)
+            paper_id = other
         evidence = dict(outcome.evidence)
         if outcome.score is not None:
             evidence["score"] = outcome.score
@@ -294,21 +306,16 @@ class Store:
             evidence["reason"] = outcome.reason
         self.conn.execute(
             "UPDATE papers SET status = ?, evidence = ?, updated_at = ? WHERE id = ?",
-            (outcome.status, json.dumps(evidence, sort_keys=True), stamp, paper_id),
+            (outcome.status, json.dumps(evidence, sort_keys=True, default=str), now(), paper_id),
         )
+        self.conn.execute("DELETE FROM candidates WHERE paper_id = ?", (paper_id,))
         for rank, cand in enumerate(outcome.candidates):
             self.conn.execute(
                 "INSERT INTO candidates (paper_id, rank, score, record, evidence) VALUES (?, ?, ?, ?, ?)",
                 (paper_id, rank, cand.score, json.dumps(asdict(cand.record)), json.dumps(cand.evidence, default=str)),
             )
-        record = outcome.record
-        if outcome.status != "matched" or record is None:
-            return paper_id
-        other = self._holder_of(record, paper_id)
-        if other is not None:
-            self.merge(paper_id, other)
-            paper_id = other
-        self.apply_record(paper_id, record)
+        if record is not None:
+            self.apply_record(paper_id, record)
         return paper_id
 
     def _holder_of(self, record: Record, paper_id: int) -> int | None:

@@ -1,0 +1,5 @@
+"""``python -m readlist`` runs the CLI."""
+
+from readlist.cli import main
+
+main()

@@ -1,0 +1,158 @@
+"""Plain Unicode text -> LaTeX that BibTeX, biber, pdflatex and Zotero's parser all read back.
+
+Specials are escaped with commands that keep braces balanced (BibTeX counts ``\\{`` as a brace, so
+``{`` becomes ``\\textbraceleft{}``). ``$...$`` math is kept when it looks like math. With ``ascii``,
+letters become the escapes every tool decodes (``{\\'e}``, ``{\\'i}``, ``{\\L}``, stacked ``{\\^{\\d{e}}}``);
+letters with no escape (CJK, ...) stay UTF-8. Stacked accents are escaped in UTF-8 mode too, because
+pdflatex's UTF-8 support has no glyph for them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# combining mark -> accent command; one-char commands take their argument without braces
+ACCENTS = {
+    "\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=", "\u0306": "u", "\u0307": ".",
+    "\u0308": '"', "\u030a": "r", "\u030b": "H", "\u030c": "v", "\u0323": "d", "\u0327": "c", "\u0328": "k",
+    "\u0331": "b",
+}  # fmt: skip
+LETTERS = {
+    "ı": r"\i", "ȷ": r"\j", "Ł": r"\L", "ł": r"\l", "Ø": r"\O", "ø": r"\o", "Æ": r"\AE", "æ": r"\ae",
+    "Œ": r"\OE", "œ": r"\oe", "ß": r"\ss", "Đ": r"\DJ", "đ": r"\dj", "Þ": r"\TH", "þ": r"\th", "Ð": r"\DH",
+    "ð": r"\dh", "Ŋ": r"\NG", "ŋ": r"\ng", "Å": r"\AA", "å": r"\aa",
+}  # fmt: skip
+SYMBOLS = {
+    "\u00a0": "~", "–": "--", "—": "---", "‘": "`", "’": "'", "“": "``", "”": "''", "…": r"\ldots",
+    "·": r"\textperiodcentered", "•": r"\textbullet", "×": r"\texttimes", "±": r"\textpm", "°": r"\textdegree",
+    "€": r"\texteuro", "£": r"\pounds", "©": r"\textcopyright", "®": r"\textregistered", "™": r"\texttrademark",
+    "§": r"\S", "¶": r"\P", "¿": r"\textquestiondown", "¡": r"\textexclamdown", "«": r"\guillemotleft",
+    "»": r"\guillemotright", "÷": r"\textdiv", "µ": r"\textmu", "†": r"\dag", "‡": r"\ddag",
+}  # fmt: skip
+GREEK = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta", "η": "eta", "θ": "theta",
+    "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi", "π": "pi", "ρ": "rho",
+    "σ": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega", "Γ": "Gamma",
+    "Δ": "Delta", "Θ": "Theta", "Λ": "Lambda", "Ξ": "Xi", "Π": "Pi", "Σ": "Sigma", "Υ": "Upsilon", "Φ": "Phi",
+    "Ψ": "Psi", "Ω": "Omega", "∞": "infty", "≤": "leq", "≥": "geq", "≈": "approx", "→": "rightarrow",
+    "←": "leftarrow", "∈": "in", "∑": "sum", "∂": "partial", "∇": "nabla", "≠": "neq",
+}  # fmt: skip
+SPECIALS = {
+    "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "$": r"\$", "&": r"\&",
+    "%": r"\%", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+}  # fmt: skip
+# Commands allowed inside kept $...$ math; anything else is written as text, so no title can run TeX code.
+MATH_COMMANDS = frozenset(GREEK.values()) | frozenset(
+    "varepsilon vartheta varphi ell times cdot cdots ldots pm mp le ge ll gg sim simeq propto infty "
+    "left right leftrightarrow Rightarrow to mapsto mathbf mathcal mathbb mathrm mathit mathsf boldsymbol "
+    "text textit textbf frac sqrt log exp min max sum prod int lim hat tilde bar vec dot star circ ast "
+    "langle rangle lfloor rfloor lceil rceil mid vert Vert top perp emptyset forall exists neg wedge vee "
+    "cap cup subset subseteq supset supseteq notin prime nabla partial equiv approx neq % # & _ { } , ; !".split()
+)
+_MATH = re.compile(r"\$([^$\s](?:[^$]*[^$\s])?)\$")
+_MATH_CMD = re.compile(r"\\([A-Za-z]+|.)")
+_WORD = re.compile(r"\w+")
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in re.sub(r"\\[{}]", "", text):
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _is_math(body: str) -> bool:
+    return (
+        body.isascii()
+        and _balanced(body)
+        and all(cmd in MATH_COMMANDS for cmd in _MATH_CMD.findall(body))
+        and not re.search(r"(?<!\\)[%#&]", body)
+    )
+
+
+def _char(ch: str, ascii: bool) -> str:
+    if ch in SPECIALS:
+        return SPECIALS[ch]
+    if ch.isascii():
+        return ch if ch.isprintable() else " "
+    if unicodedata.category(ch)[0] == "C":
+        return ""
+    decomposed = unicodedata.normalize("NFD", ch)
+    marks = decomposed[1:]
+    stacked = len(marks) > 1
+    if not ascii and not stacked:
+        return ch
+    if ch in LETTERS:
+        return "{" + LETTERS[ch] + "}"
+    if ch in SYMBOLS:
+        return "{" + SYMBOLS[ch] + "}" if SYMBOLS[ch].startswith("\\") else SYMBOLS[ch]
+    if ch in GREEK:
+        return "{$\\" + GREEK[ch] + "$}"
+    base = decomposed[0]
+    if marks and all(m in ACCENTS for m in marks) and (base.isascii() or base in LETTERS):
+        out = LETTERS.get(base, base)  # {\'i}, not {\'\i}: the form every tool decodes
+        for mark in marks:
+            cmd = ACCENTS[mark]
+            out = f"\\{cmd}{{{out}}}" if cmd.isalpha() or len(out) > 1 else f"\\{cmd}{out}"
+        return "{" + out + "}"
+    return ch  # no escape (CJK, ...): UTF-8, see docs/exports.md for pdflatex
+
+
+def _text(text: str, ascii: bool) -> str:
+    return "".join(_char(ch, ascii) for ch in text)
+
+
+def escape(text: str, ascii: bool = False, protect: bool = False) -> str:
+    """``text`` as a LaTeX field value on one line; ``protect`` braces words whose capitals must survive.
+
+    Protected (for titles): acronyms and words with inner capitals (``{METRA}``, ``{RL}``, ``{ImageNet}``),
+    single capitals other than "A", and, in a sentence-case title, capitalized words after the first.
+    """
+    text = " ".join(unicodedata.normalize("NFC", text).split())
+    out: list[str] = []
+    pos = 0
+    sentence_case = protect and _is_sentence_case(text)
+    for m in _MATH.finditer(text):
+        if not _is_math(m.group(1)):
+            continue
+        out.append(_words(text[pos : m.start()], ascii, protect, sentence_case, first=pos == 0))
+        out.append("{$" + m.group(1) + "$}" if protect else "$" + m.group(1) + "$")
+        pos = m.end()
+    out.append(_words(text[pos:], ascii, protect, sentence_case, first=pos == 0))
+    return "".join(out)
+
+
+def _words(text: str, ascii: bool, protect: bool, sentence_case: bool, first: bool) -> str:
+    if not protect:
+        return _text(text, ascii)
+    out: list[str] = []
+    pos = 0
+    for m in _WORD.finditer(text):
+        word = m.group()
+        before = text[pos : m.start()]
+        out.append(_text(before, ascii))
+        starts_sentence = (first and not "".join(out).strip()) or before.rstrip().endswith((":", ".", "?", "!"))
+        escaped = _text(word, ascii)
+        out.append("{" + escaped + "}" if _needs_protection(word, sentence_case, starts_sentence) else escaped)
+        pos = m.end()
+    out.append(_text(text[pos:], ascii))
+    return "".join(out)
+
+
+def _needs_protection(word: str, sentence_case: bool, starts_sentence: bool) -> bool:
+    if any(ch.isupper() for ch in word[1:]):
+        return True  # METRA, RL, ImageNet, GPT4, 3D
+    if not word[0].isupper():
+        return False
+    if len(word) == 1:
+        return word != "A"
+    return sentence_case and not starts_sentence
+
+
+def _is_sentence_case(text: str) -> bool:
+    """Most words after the first are lower case, so a capitalized one is a proper noun."""
+    tail = [w for w in _WORD.findall(text)[1:] if w.isalpha() and len(w) > 3]
+    return bool(tail) and sum(w[0].isupper() for w in tail) * 2 < len(tail)

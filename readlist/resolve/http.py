@@ -1,0 +1,334 @@
+"""One cached, rate-limited, retrying HTTP session shared by the arXiv and Semantic Scholar clients.
+
+Cache (requests-cache, SQLite at ``settings.cache``; the path gets ``.sqlite`` appended when it has no suffix).
+Only answers worth keeping are stored: HTTP 200, plus Semantic Scholar's 404 "Title match not found" (a real
+answer, and without it an offline re-run could not tell "no match" from "never asked"). 429, 5xx, 400 and every
+other status are never stored. Expiry:
+
+- arXiv ``id_list`` lookups: 30 days. Metadata of a known id rarely changes; a new version is a reason to refresh
+  but not an urgent one.
+- arXiv searches: 7 days. New papers and new versions (changed titles) appear daily, but a reading list is resolved
+  in sessions, and a week keeps re-runs free.
+- Semantic Scholar: 7 days. Venues, DOIs and publication dates are added as papers get published.
+- Negative answers (an arXiv feed without entries, S2's title-match 404): 1 hour. arXiv sometimes returns transient
+  empty feeds, and a paper missing today may be indexed tomorrow; an hour still makes an immediate re-run free.
+
+Offline mode answers from the cache only, expired entries included, and raises ``NetworkError`` on a miss.
+The S2 key travels in a header spelled ``X-API-Key``, which requests-cache redacts (it compares header names
+case-sensitively, so ``x-api-key`` is listed too); headers are not part of cache keys.
+
+Rate limits: one limiter per API (keyed by the configured base URL, so two services behind one host still get
+separate limiters): one request in flight at a time, and ``interval`` seconds from the end of one request to the
+start of the next. Cache hits are answered before taking the limiter and never wait.
+
+Retries: 429, 500, 502, 503, 504, connection errors, timeouts and truncated bodies are retried up to ``max_retries``
+times. The wait is ``Retry-After`` (seconds or HTTP date) when given, else exponential backoff from twice the
+service interval with 50-100% jitter; no single wait exceeds ``max_wait`` (a longer Retry-After fails at once).
+Bodies larger than ``MAX_BODY_BYTES`` (20 MB; S2's own response cap is 10 MB) are refused with ``ApiError``.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+from requests_cache import DEFAULT_IGNORED_PARAMS, CachedSession, SQLiteCache
+
+from readlist.config import Settings
+from readlist.errors import ApiError, NetworkError
+
+MAX_BODY_BYTES = 20 * 1024 * 1024
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+EXPIRY = {
+    "arxiv ids": timedelta(days=30),
+    "arxiv search": timedelta(days=7),
+    "s2": timedelta(days=7),
+    "other": timedelta(days=7),
+    "negative answers": timedelta(hours=1),
+}
+_RETRYABLE_ERRORS = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
+
+
+def _describe(exc: Exception) -> str:
+    """A short reason for a transport failure (requests' own messages repeat the whole URL)."""
+    if isinstance(exc, requests.Timeout):
+        return "timed out"
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError | requests.exceptions.ContentDecodingError):
+        return "truncated or corrupt body"
+    return "connection failed"
+
+
+@dataclass
+class HttpStats:
+    """Counters for one ``Http``; updated under a lock so threads can share it."""
+
+    requests: int = 0  # requests actually sent over the network (each retry counts)
+    cache_hits: int = 0
+    retries: int = 0
+    wait_seconds: float = 0.0  # time spent waiting for a rate limiter or Retry-After/backoff
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def add(self, **amounts: float) -> None:
+        with self._lock:
+            for name, amount in amounts.items():
+                setattr(self, name, getattr(self, name) + amount)
+
+
+class _Limiter:
+    """One request in flight, and ``interval`` seconds between the end of one request and the next."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self._lock = threading.Lock()
+        self._next = 0.0
+
+    @contextmanager
+    def slot(self, stats: HttpStats) -> Iterator[None]:
+        with self._lock:
+            delay = self._next - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+                stats.add(wait_seconds=delay)
+            try:
+                yield
+            finally:
+                self._next = max(self._next, time.monotonic() + self.interval)
+
+    def hold_off(self, seconds: float) -> None:
+        """Delay the next request (call inside ``slot``): a backoff applies to every thread using this API."""
+        self._next = max(self._next, time.monotonic() + seconds)
+
+
+def _cache_path(settings: Settings) -> Path:
+    return settings.cache if settings.cache.suffix else settings.cache.with_suffix(".sqlite")
+
+
+def _cache(settings: Settings) -> SQLiteCache:
+    return SQLiteCache(_cache_path(settings), wal=True)
+
+
+def _open_session(settings: Settings) -> CachedSession:
+    settings.cache.parent.mkdir(parents=True, exist_ok=True)
+    return CachedSession(
+        backend=_cache(settings),
+        allowable_methods=("GET", "POST"),
+        allowable_codes=(200, 404),
+        filter_fn=_worth_caching,
+        ignored_parameters=[*DEFAULT_IGNORED_PARAMS, "x-api-key"],
+        stale_if_error=settings.offline,  # offline: an expired entry beats no answer
+    )
+
+
+def _worth_caching(response: requests.Response) -> bool:
+    return response.status_code == 200 or _is_title_match_miss(response)
+
+
+def _is_title_match_miss(response: requests.Response) -> bool:
+    return response.status_code == 404 and urlsplit(response.url).path.endswith("/paper/search/match")
+
+
+def _is_negative(response: requests.Response) -> bool:
+    return _is_title_match_miss(response) or (
+        response.status_code == 200
+        and response.content.lstrip().startswith(b"<")
+        and b"<entry" not in response.content
+    )
+
+
+def _refuse_large_body(response: requests.Response, *args: object, **kwargs: object) -> requests.Response:
+    """Response hook: runs before requests reads the body, so a declared oversize body is never downloaded."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        response.close()
+        raise ApiError(f"{_where(response.url)}: response of {int(declared)} bytes exceeds the {MAX_BODY_BYTES} cap")
+    return response
+
+
+def _where(url: str) -> str:
+    """Host and path of a URL, for messages (queries can be kilobytes of titles)."""
+    parts = urlsplit(url)
+    return f"{parts.netloc}{parts.path}"
+
+
+def _retry_after(response: requests.Response | None) -> float | None:
+    value = response.headers.get("Retry-After", "").strip() if response is not None else ""
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+class Http:
+    """The only way readlist talks to the network; see the module docstring for the policies."""
+
+    def __init__(self, settings: Settings, *, max_retries: int = 5, max_wait: float = 60.0) -> None:
+        self.settings = settings
+        self.stats = HttpStats()
+        self.max_retries = max_retries
+        self.max_wait = max_wait
+        self._session = _open_session(settings)
+        self._session.hooks["response"].append(_refuse_large_body)
+        self._services = {"arxiv": settings.arxiv_url.rstrip("/"), "s2": settings.s2_url.rstrip("/")}
+        self._limiters = {
+            "arxiv": _Limiter(settings.arxiv_interval),
+            "s2": _Limiter(settings.s2_interval),
+            "other": _Limiter(0.0),
+        }
+        self._timeout = (settings.connect_timeout, settings.read_timeout)
+
+    def get(self, url: str, params: dict | None = None, *, headers: dict | None = None) -> requests.Response:
+        return self._send("GET", url, params=params, headers=headers)
+
+    def post(
+        self,
+        url: str,
+        *,
+        params: dict | None = None,
+        data: dict | None = None,
+        json: object | None = None,
+        headers: dict | None = None,
+    ) -> requests.Response:
+        return self._send("POST", url, params=params, data=data, json=json, headers=headers)
+
+    def discard(self, response: requests.Response) -> None:
+        """Drop a response from the cache (a 200 whose body turned out unusable must not be served again)."""
+        key = getattr(response, "cache_key", None)
+        if key:
+            self._session.cache.delete(key)
+
+    def close(self) -> None:
+        self._session.close()
+
+    def __enter__(self) -> Http:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _service(self, url: str) -> str:
+        return next((name for name, base in self._services.items() if url.startswith(base)), "other")
+
+    def _expiry(self, service: str, params: dict | None, data: dict | None) -> timedelta:
+        if service == "arxiv":
+            return EXPIRY["arxiv ids"] if "id_list" in {**(params or {}), **(data or {})} else EXPIRY["arxiv search"]
+        return EXPIRY[service]
+
+    def _send(self, method: str, url: str, *, headers: dict | None = None, **kwargs: object) -> requests.Response:
+        service = self._service(url)
+        options = {
+            **kwargs,
+            "headers": headers,
+            "timeout": self._timeout,
+            "expire_after": self._expiry(service, kwargs.get("params"), kwargs.get("data")),  # type: ignore[arg-type]
+        }
+        cached = self._session.request(method, url, only_if_cached=True, **options)
+        if getattr(cached, "from_cache", False):
+            self.stats.add(cache_hits=1)
+            return cached
+        if self.settings.offline:
+            raise NetworkError(f"offline: {method} {_where(url)} is not in the cache")
+        limiter = self._limiters[service]
+        reason = ""
+        for attempt in range(self.max_retries + 1):
+            with limiter.slot(self.stats):
+                response = None
+                try:
+                    response = self._session.request(method, url, **options)
+                except _RETRYABLE_ERRORS as exc:
+                    reason = _describe(exc)
+                if response is not None and getattr(response, "from_cache", False):
+                    self.stats.add(cache_hits=1)  # another thread fetched it while this one waited
+                    return response
+                self.stats.add(requests=1)
+                if response is not None and response.status_code not in RETRY_STATUSES:
+                    return self._checked(response)
+                if response is not None:
+                    reason = f"HTTP {response.status_code}"
+                if attempt == self.max_retries:
+                    break
+                wait = self._wait(attempt, response, service, method, url)
+                limiter.hold_off(wait)
+                self.stats.add(retries=1)
+        raise NetworkError(
+            f"{service}: {method} {_where(url)} failed after {self.max_retries + 1} attempts (last: {reason})"
+        )
+
+    def _wait(self, attempt: int, response: requests.Response | None, service: str, method: str, url: str) -> float:
+        asked = _retry_after(response)
+        if asked is not None:
+            if asked > self.max_wait:
+                raise NetworkError(
+                    f"{service}: {method} {_where(url)} answered HTTP {response.status_code}"  # type: ignore[union-attr]
+                    f" and asked to retry after {asked:.0f} s; try again later"
+                )
+            return asked
+        base = max(2 * self._limiters[service].interval, 0.02)
+        return min(self.max_wait, base * 2**attempt) * random.uniform(0.5, 1.0)
+
+    def _checked(self, response: requests.Response) -> requests.Response:
+        if len(response.content) > MAX_BODY_BYTES:
+            self.discard(response)
+            raise ApiError(f"{_where(response.url)}: response exceeds the {MAX_BODY_BYTES} byte cap")
+        if getattr(response, "cache_key", None) and _is_negative(response):
+            self._session.cache.save_response(
+                response, response.cache_key, datetime.now(UTC) + EXPIRY["negative answers"]
+            )
+        return response
+
+
+def _cache_files(path: Path) -> list[Path]:
+    return [p for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists()]
+
+
+def cache_info(settings: Settings) -> dict[str, object]:
+    """What the HTTP cache holds: path, size on disk, number of responses per host, and the expiry policy."""
+    policy = {name: str(delta) for name, delta in EXPIRY.items()}
+    path = _cache_path(settings)
+    if not path.exists():
+        return {"path": str(path), "size_bytes": 0, "responses": 0, "hosts": {}, "expiry": policy}
+    cache = _cache(settings)
+    try:
+        hosts = Counter(urlsplit(r.url).netloc for r in cache.responses.values())
+    finally:
+        cache.close()
+    return {
+        "path": str(path),
+        "size_bytes": sum(p.stat().st_size for p in _cache_files(path)),
+        "responses": sum(hosts.values()),
+        "hosts": dict(hosts),
+        "expiry": policy,
+    }
+
+
+def cache_clear(settings: Settings) -> int:
+    """Remove every cached response; returns how many there were."""
+    path = _cache_path(settings)
+    if not path.exists():
+        return 0
+    cache = _cache(settings)
+    try:
+        count = len(cache.responses)
+        cache.clear()
+    finally:
+        cache.close()
+    return count

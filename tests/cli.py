@@ -1,0 +1,61 @@
+"""Run the real `readlist` CLI in tests, isolated from the user's config, library and cache."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from readlist.cli import main
+
+UNREACHABLE = "http://127.0.0.1:9"  # the discard port: connections are refused at once
+
+
+def isolated_env(tmp: Path, **extra: str) -> dict[str, str]:
+    """Environment for a readlist process that cannot see or touch the developer's own files."""
+    return {
+        "READLIST_CONFIG": str(tmp / "config.toml"),
+        "READLIST_LIBRARY": str(tmp / "library.sqlite"),
+        "READLIST_CACHE": str(tmp / "cache.sqlite"),
+        "READLIST_ARXIV_URL": f"{UNREACHABLE}/api/query",
+        "READLIST_S2_URL": f"{UNREACHABLE}/graph/v1",
+        "READLIST_ARXIV_INTERVAL": "0",
+        "READLIST_S2_INTERVAL": "0",
+        **extra,
+    }
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+class Cli:
+    """``cli("add", "page.txt")`` runs readlist in-process; ``cli.proc(...)`` in a real subprocess."""
+
+    def __init__(self, tmp: Path, **env: str) -> None:
+        self.tmp = tmp
+        self.env = isolated_env(tmp, **env)
+
+    @property
+    def library(self) -> Path:
+        return Path(self.env["READLIST_LIBRARY"])
+
+    def __call__(self, *args: str, input: str | None = None) -> Result:
+        runner = CliRunner()
+        res = runner.invoke(main, list(args), input=input, env=self.env, catch_exceptions=False)
+        return Result(res.exit_code, res.stdout, res.stderr)
+
+    def proc(self, *args: str, input: str | None = None, timeout: float = 120) -> Result:
+        env = {**os.environ, **self.env}
+        res = subprocess.run(
+            [sys.executable, "-m", "readlist", *args], input=input, capture_output=True, text=True, env=env,
+            timeout=timeout,
+        )  # fmt: skip
+        return Result(res.returncode, res.stdout, res.stderr)

@@ -1,0 +1,189 @@
+"""The CLI end to end on a real SQLite library file: add, list, annotate, remove, errors."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.cli import Cli
+from tests.paths import seed, seed_pages
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    return Cli(tmp_path)
+
+
+@pytest.fixture
+def seeded(cli: Cli) -> Cli:
+    res = cli("add", "--no-resolve", *map(str, seed_pages()))
+    assert res.exit_code == 0, res.stderr
+    return cli
+
+
+def papers(cli: Cli, *args: str) -> list[dict]:
+    res = cli("list", "--json", *args)
+    assert res.exit_code == 0, res.stderr
+    return json.loads(res.stdout)
+
+
+def test_seed_pages_store_each_paper_once_with_every_source(seeded: Cli) -> None:
+    listed = papers(seeded)
+    assert len(listed) == 487
+    assert sum(len(p["sources"]) for p in listed) == 603
+    adapt = [p for p in listed if p["title"].startswith("Adapt-infty")]
+    assert len(adapt) == 1
+    assert sorted((Path(s["file"]).name[:3], s["line"]) for s in adapt[0]["sources"]) == [
+        ("000", 35), ("001", 19), ("002", 9),
+    ]  # fmt: skip
+    # the JSON shape scripts rely on
+    for field in ("id", "key", "title", "authors", "year", "arxiv_id", "doi", "state", "status", "tags", "notes"):
+        assert field in adapt[0]
+    assert adapt[0]["status"] == "pending" and adapt[0]["state"] == "unread"
+
+
+def test_near_identical_papers_stay_separate(seeded: Cli) -> None:
+    titles = {p["title"] for p in papers(seeded)}
+    for title in (
+        "Unsupervised learning of foreground object detection",
+        "Unsupervised learning from video to detect foreground objects in single images",
+        "Diffusion Models Beat GANs on Image Classification",
+        "Do text-free diffusion models learn discriminative visual representations?",
+    ):
+        assert title in titles
+
+
+def test_adding_the_same_pages_again_adds_sources_not_papers(seeded: Cli) -> None:
+    res = seeded("add", "--no-resolve", str(seed("000")))
+    assert res.exit_code == 0
+    assert "added 0 new paper(s); 60 already in the library" in res.stdout
+    assert len(papers(seeded)) == 487
+    assert sum(len(p["sources"]) for p in papers(seeded)) == 603
+
+
+def test_read_states_notes_tags_and_filters(seeded: Cli) -> None:
+    key = papers(seeded, "--search", "Hilbert")[0]["key"]
+    assert seeded("read", key).exit_code == 0
+    assert seeded("note", key, "Compare with METRA.").exit_code == 0
+    assert seeded("note", key, "Second thought: 100% worth it {really}.").exit_code == 0
+    assert seeded("tag", key, "rl", "offline").exit_code == 0
+    assert seeded("untag", key, "offline").exit_code == 0
+    (p,) = papers(seeded, "--tag", "rl")
+    assert p["key"] == key and p["state"] == "read" and p["tags"] == ["rl"]
+    assert p["notes"] == ["Compare with METRA.", "Second thought: 100% worth it {really}."]
+    assert papers(seeded, "--state", "read") == [p]
+    assert [q["key"] for q in papers(seeded, "--search", "METRA")] == [key] + [
+        q["key"] for q in papers(seeded, "--search", "METRA") if q["key"] != key
+    ]
+    assert key in [q["key"] for q in papers(seeded, "--search", "worth")]  # notes are searched
+    assert len(papers(seeded, "--state", "unread")) == 486
+    assert seeded("reading", str(p["id"])).exit_code == 0
+    assert papers(seeded, "--tag", "rl")[0]["state"] == "reading"
+    # every state change is kept with its time
+    with sqlite3.connect(seeded.library) as db:
+        states = [r[0] for r in db.execute("SELECT state FROM state_changes ORDER BY id")]
+    assert states == ["read", "reading"]
+
+
+def test_papers_are_addressed_by_key_number_or_arxiv_id(cli: Cli) -> None:
+    assert cli("add", "--no-resolve", "-", input="arXiv:2402.15567v2\n").exit_code == 0
+    (p,) = papers(cli)
+    assert p["arxiv_id"] == "2402.15567"
+    for ref in (p["key"], str(p["id"]), "2402.15567", "https://arxiv.org/abs/2402.15567"):
+        res = cli("show", ref)
+        assert res.exit_code == 0 and p["key"] in res.stdout
+
+
+def test_ids_urls_and_dois_in_any_mix(cli: Cli, tmp_path: Path) -> None:
+    page = tmp_path / "ids.txt"
+    page.write_text(
+        "2402.15567\nhttps://arxiv.org/pdf/2402.15567v1\nhep-th/9901001\nhttps://huggingface.co/papers/2310.06825\n"
+        "https://doi.org/10.1038/S42256-024-00832-8\n10.1038/s42256-024-00832-8\n",
+        encoding="utf-8",
+    )
+    assert cli("add", "--no-resolve", str(page), str(seed("003"))).exit_code == 0
+    listed = papers(cli)
+    assert len(listed) == 42 + 4
+    assert {p["arxiv_id"] for p in listed if p["arxiv_id"]} == {"2402.15567", "hep-th/9901001", "2310.06825"}
+    assert [p["doi"] for p in listed if p["doi"]] == ["10.1038/s42256-024-00832-8"]
+
+
+def test_rename_key_and_remove(seeded: Cli) -> None:
+    p = papers(seeded, "--search", "Hilbert")[0]
+    assert seeded("key", p["key"], "park2024hilp").exit_code == 0
+    assert seeded("show", "park2024hilp").exit_code == 0
+    other = papers(seeded)[0]["key"]
+    res = seeded("key", "park2024hilp", other)
+    assert res.exit_code == 1 and "already used" in res.stderr
+    assert seeded("rm", "--yes", "park2024hilp").exit_code == 0
+    assert len(papers(seeded)) == 486
+    res = seeded("show", "park2024hilp")
+    assert res.exit_code == 1 and "no paper 'park2024hilp'" in res.stderr
+
+
+def library_dump(path: Path) -> list[tuple]:
+    with sqlite3.connect(path) as db:
+        return [
+            row
+            for table in ("papers", "sources", "notes", "tags", "authors")
+            for row in db.execute(f"SELECT * FROM {table} ORDER BY 1")
+        ]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "no entries found"),
+        (b"new\n\nSubscribe\n", "no entries found"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "looks like a binary file"),
+        (b"A title\n\xff\xfe broken \n", "not valid UTF-8"),
+    ],
+)
+def test_bad_input_gives_one_line_error_and_changes_nothing(seeded: Cli, tmp_path: Path, content: bytes, message: str):
+    before = library_dump(seeded.library)
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    res = seeded.proc("add", "--no-resolve", str(bad))
+    assert res.exit_code == 1
+    errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and str(bad) in errors[0] and message in errors[0]
+    assert "Traceback" not in res.stderr
+    assert library_dump(seeded.library) == before
+
+
+def test_missing_file_and_directory(seeded: Cli, tmp_path: Path) -> None:
+    before = library_dump(seeded.library)
+    for arg, message in ((str(tmp_path / "nope.txt"), "no such file"), (str(tmp_path), "is a directory")):
+        res = seeded.proc("add", "--no-resolve", arg)
+        assert res.exit_code == 1 and f"{arg}: {message}" in res.stderr and "Traceback" not in res.stderr
+    assert library_dump(seeded.library) == before
+
+
+def test_valid_entries_are_still_added_next_to_a_bad_file(cli: Cli, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.bin"
+    bad.write_bytes(b"\x00\x01\x02")
+    res = cli("add", "--no-resolve", str(bad), str(seed("003")))
+    assert res.exit_code == 1
+    assert len(papers(cli)) == 42
+
+
+def test_every_command_has_help_with_an_example(cli: Cli) -> None:
+    from readlist.cli import main
+
+    commands = [[name] for name in main.commands if name != "cache"] + [["cache", "info"], ["cache", "clear"]]
+    for args in [[], *commands]:
+        res = cli(*args, "--help")
+        assert res.exit_code == 0 and "Example:" in res.stdout, args
+
+
+def test_library_option_and_schema(cli: Cli, tmp_path: Path) -> None:
+    other = tmp_path / "elsewhere" / "lib.sqlite"
+    assert cli("--library", str(other), "add", "--no-resolve", str(seed("003"))).exit_code == 0
+    assert not cli.library.exists()
+    with sqlite3.connect(other) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] >= 1
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
