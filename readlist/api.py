@@ -210,6 +210,12 @@ class ReadingList:
     def stats(self) -> dict[str, object]:
         return self.store.stats()
 
+    def backup(self, target: Path) -> None:
+        self.store.backup(target)
+
+    def restore(self, source: Path) -> None:
+        self.store.restore(source)
+
     # -- exporting -----------------------------------------------------------------------------
 
     def export(

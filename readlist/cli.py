@@ -477,6 +477,38 @@ def review(ctx: Context, paper: str | None, accept: str | None, reject: bool) ->
         click.echo(f"{full.key}: {rl.get(str(p.id)).status if choice != 's' else 'skipped'}")
 
 
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+@_run
+def backup(ctx: Context, file: Path) -> None:
+    """Copy the library to FILE (safe while other readlist commands are writing).
+
+    \b
+    Example:
+      readlist backup ~/backups/readlist-2026-11-23.sqlite
+    """
+    ctx.open().backup(file)
+    click.echo(f"backed up to {file}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+@_run
+def restore(ctx: Context, file: Path) -> None:
+    """Replace the library with a backup, after checking the backup is sound.
+
+    The current library is kept beside it as LIBRARY.before-restore.bak.
+
+    \b
+    Example:
+      readlist restore ~/backups/readlist-2026-11-23.sqlite
+    """
+    ctx.open().restore(file)
+    click.echo(f"restored from {file}")
+
+
 @main.group()
 def cache() -> None:
     """Inspect or empty the HTTP cache.

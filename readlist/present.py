@@ -27,8 +27,9 @@ def describe(p: Paper) -> str:
         out.append("  " + ", ".join(p.authors))
     elif p.author_count:
         out.append(f"  ({p.author_count} authors, names not known yet)")
+    arxiv = f"{p.arxiv_id}v{p.arxiv_version}" if p.arxiv_version else p.arxiv_id
     facts = [
-        ("year", p.year), ("date", p.date), ("arXiv", f"{p.arxiv_id}v{p.arxiv_version}" if p.arxiv_version else p.arxiv_id),
+        ("year", p.year), ("date", p.date), ("arXiv", arxiv),
         ("category", p.primary_class), ("DOI", p.doi), ("venue", p.venue or p.journal), ("volume", p.volume),
         ("pages", p.pages), ("url", p.url),
     ]  # fmt: skip

@@ -45,11 +45,6 @@ def is_journal(paper: Paper) -> bool:
     return paper.entry_type == "article" or (paper.entry_type is None and bool(paper.journal) and not paper.venue)
 
 
-def arxiv_id(paper: Paper) -> str | None:
-    """The arXiv id as cited: bare, without a version (the version is a detail of the PDF, not the work)."""
-    return paper.arxiv_id
-
-
 def paper_url(paper: Paper) -> str | None:
     """The landing page: arXiv abs page, else the DOI resolver, else the stored URL."""
     if paper.arxiv_id:

@@ -55,9 +55,10 @@ _MATH_CMD = re.compile(r"\\([A-Za-z]+|.)")
 _WORD = re.compile(r"\w+")
 
 
-def _balanced(text: str) -> bool:
+def balanced(text: str) -> bool:
+    """Braces nest and close, counting escaped ones too, as BibTeX does when it reads a field."""
     depth = 0
-    for ch in re.sub(r"\\[{}]", "", text):
+    for ch in text:
         depth += {"{": 1, "}": -1}.get(ch, 0)
         if depth < 0:
             return False
@@ -67,7 +68,7 @@ def _balanced(text: str) -> bool:
 def _is_math(body: str) -> bool:
     return (
         body.isascii()
-        and _balanced(body)
+        and balanced(body)
         and all(cmd in MATH_COMMANDS for cmd in _MATH_CMD.findall(body))
         and not re.search(r"(?<!\\)[%#&]", body)
     )

@@ -144,9 +144,7 @@ def _is_title_match_miss(response: requests.Response) -> bool:
 
 def _is_negative(response: requests.Response) -> bool:
     return _is_title_match_miss(response) or (
-        response.status_code == 200
-        and response.content.lstrip().startswith(b"<")
-        and b"<entry" not in response.content
+        response.status_code == 200 and response.content.lstrip().startswith(b"<") and b"<entry" not in response.content
     )
 
 

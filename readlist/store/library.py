@@ -18,7 +18,7 @@ from readlist.errors import ReadlistError
 from readlist.ingest.identifiers import normalize_doi, parse_identifier
 from readlist.keys import make_key, unique_key
 from readlist.model import READ_STATES, STATUSES, Candidate, Entry, Note, Outcome, Paper, PartialDate, Record, Source
-from readlist.store.db import connect
+from readlist.store.db import SCHEMA_VERSION, backup, connect
 from readlist.text import normalize_title
 
 _CHUNK = 500
@@ -70,6 +70,28 @@ def entry_type_for(record: Record) -> str | None:
         return "inproceedings"
     if "JournalArticle" in types or record.journal:
         return "article"
+    return None
+
+
+def check_library_file(path: Path) -> str | None:
+    """Why ``path`` is not a usable readlist library, or None when it is."""
+    if not path.is_file():
+        return "no such file"
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            if db.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                return "the file is damaged (integrity check failed)"
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
+        return f"not an SQLite database ({exc})"
+    if "papers" not in tables or version < 1:
+        return "not a readlist library"
+    if version > SCHEMA_VERSION:
+        return f"made by a newer readlist (schema v{version})"
     return None
 
 
@@ -395,6 +417,25 @@ class Store:
 
     def delete(self, paper_id: int) -> None:
         self.conn.execute("DELETE FROM papers WHERE id = ?", (paper_id,))
+
+    def backup(self, target: Path) -> None:
+        """A consistent copy of the library, taken while other commands may be writing."""
+        backup(self.conn, target)
+
+    def restore(self, source: Path) -> None:
+        """Replace the library's contents with a backup, after checking the backup is sound.
+
+        The current contents are first saved beside the library as ``<name>.before-restore.bak``.
+        """
+        problem = check_library_file(source)
+        if problem:
+            raise ReadlistError(f"{source}: {problem}; nothing was restored")
+        backup(self.conn, self.path.with_name(self.path.name + ".before-restore.bak"))
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            src.backup(self.conn)
+        finally:
+            src.close()
 
     def set_key(self, paper_id: int, key: str) -> None:
         if self.key_taken(key):

@@ -188,7 +188,7 @@ def search(papers: list[FakePaper], query: str, id_list: list[str]) -> list[Hit]
 
 
 def _iso(date: str) -> str:
-    parts = (date.split("-") + ["01", "01"])[:3]
+    parts = ([*date.split("-"), "01", "01"])[:3]
     return f"{parts[0]}-{parts[1]}-{parts[2]}T00:00:00Z"
 
 
@@ -304,7 +304,7 @@ def error_feed(message: str) -> bytes:
         f'    <link href="https://arxiv.org/api/errors#{anchor}" rel="alternate" type="text/html"/>\n'
         f"    <summary>{escape(message)}</summary>\n"
         "    <author>\n      <name>arXiv api core</name>\n    </author>\n  </entry>\n</feed>\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 BILLION_LAUGHS = (
@@ -319,4 +319,4 @@ EXTERNAL_ENTITY = (
     b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arxiv.org/abs/2401.00001v1</id>'
     b"<title>&xxe;</title></entry></feed>\n"
 )
-MALFORMED = b"<?xml version='1.0' encoding='UTF-8'?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <entry>\n    <title>Cut"
+MALFORMED = b'<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n  <entry>\n    <title>Cut short'

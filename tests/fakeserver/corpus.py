@@ -1,8 +1,9 @@
-"""The fake server's papers: tests/fixtures/corpus/*.json (or a list), abstracts pulled from the seed pages at run time."""
+"""The fake server's papers: tests/fixtures/corpus/*.json or a list; abstracts read from the seed pages at run time."""
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 import uuid
@@ -70,7 +71,7 @@ def seed_abstracts(seeds: Path = SEEDS) -> dict[str, str]:
     table: dict[str, str] = {}
     for page in sorted(seeds.glob("*.txt")) if seeds.is_dir() else []:
         lines = [line.strip() for line in page.read_text(encoding="utf-8").splitlines() if line.strip()]
-        for line, following in zip(lines, lines[1:], strict=False):
+        for line, following in itertools.pairwise(lines):
             table.setdefault(line, following)
     return table
 
