@@ -30,19 +30,18 @@ def available_formats() -> list[str]:
 
 def get_exporter(name: str) -> Exporter:
     """An exporter instance for ``name``; a built-in wins over a plugin of the same name."""
+    plugins = _plugins()
+    if name not in BUILTINS and name not in plugins:
+        raise ReadlistError(f"unknown export format {name!r}; available: {', '.join(available_formats())}")
     try:
         if name in BUILTINS:
             module, _, attr = BUILTINS[name].partition(":")
             target = getattr(import_module(module), attr)
-        elif name in (plugins := _plugins()):
-            target = plugins[name].load()  # type: ignore[attr-defined]
         else:
-            raise ReadlistError(f"unknown export format {name!r}; available: {', '.join(available_formats())}")
-    except ReadlistError:
-        raise
+            target = plugins[name].load()  # type: ignore[attr-defined]
+        exporter = target() if isinstance(target, type) else target
     except Exception as exc:  # a broken plugin must not crash the CLI with a traceback
         raise ReadlistError(f"export format {name!r} could not be loaded: {exc}") from exc
-    exporter = target() if isinstance(target, type) else target
     if not callable(getattr(exporter, "write", None)):
         raise ReadlistError(f"export format {name!r} ({target!r}) has no write() method")
     return exporter
