@@ -46,7 +46,7 @@ def test_concurrent_commands_on_one_library(cli: Cli, tmp_path: Path) -> None:
         spawn(cli, "export", "--format", "bibtex", "-o", str(tmp_path / "out.bib")),
     ]
     for p in procs:
-        out, err = p.communicate(timeout=120)
+        _, err = p.communicate(timeout=120)
         assert p.returncode == 0, err
         assert "locked" not in err
     papers = listed(cli)

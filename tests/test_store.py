@@ -99,7 +99,7 @@ def test_migration_backs_up_first_and_a_failed_one_leaves_the_library_as_it_was(
     broken = (len(real) + 1, f"{len(real) + 1:04d}_broken.sql", "ALTER TABLE papers ADD COLUMN x TEXT;\nNOT SQL;\n")
     monkeypatch.setattr(store_db, "_migrations", lambda: [*real, broken])
     monkeypatch.setattr(store_db, "SCHEMA_VERSION", broken[0])
-    with pytest.raises(ReadlistError, match="migration 0002_broken.sql failed; the library is unchanged"):
+    with pytest.raises(ReadlistError, match=r"migration 0002_broken\.sql failed; the library is unchanged"):
         Store(path)
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == len(real)
