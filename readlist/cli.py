@@ -83,9 +83,9 @@ def _filters(status: str | None, tag: str | None, state: str | None, search: str
 
 
 def _progress(ctx: Context):
-    from readlist.resolve.progress import make_sink
+    from readlist.resolve.progress import progress_for
 
-    return make_sink(sys.stderr, verbose=ctx.verbose)
+    return progress_for(sys.stderr)
 
 
 def _summarize(report: Report, verb: str) -> None:

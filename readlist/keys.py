@@ -19,7 +19,7 @@ STOPWORDS = frozenset(
 # Better BibTeX's shorttitle skips these function words (its list is longer and multilingual; "are" is kept).
 BBT_SKIPWORDS = frozenset(
     "a an and as at but by for from in into is nor of off on onto or over per so than the to up upon via von with yet"
-    .split()
+    " ".split()
 )
 STYLES = {
     "default": "{auth}{year}{title}",  # Google Scholar: park2024foundation
@@ -121,7 +121,7 @@ def _render(pattern: str, title: str, authors: list[str], year: int | None) -> s
         key = string.Formatter().vformat(pattern, (), values)
     except (KeyError, IndexError, ValueError) as exc:
         raise ReadlistError(
-            f"key pattern {pattern!r} is not usable ({exc}); placeholders: {', '.join('{%s}' % v for v in values)}"
+            f"key pattern {pattern!r} is not usable ({exc}); placeholders: {' '.join(f'{{{v}}}' for v in values)}"
         ) from None
     return _KEY_UNSAFE.sub("", anyascii(key)) or f"paper{year or ''}"
 

@@ -14,10 +14,15 @@ trap 'kill "${SERVER_PID:-}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 export READLIST_LIBRARY="$WORK/library.sqlite" READLIST_CACHE="$WORK/cache.sqlite" READLIST_CONFIG="$WORK/none.toml"
 
 if [ -z "${READLIST_ONLINE:-}" ]; then
-  .venv/bin/python -m tests.fakeserver --port 0 --port-file "$WORK/port" >"$WORK/server.log" 2>&1 &
+  PORT=$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  .venv/bin/python -m tests.fakeserver --port "$PORT" >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
-  for _ in $(seq 100); do [ -s "$WORK/port" ] && break; sleep 0.1; done
-  BASE="http://127.0.0.1:$(cat "$WORK/port")"
+  BASE="http://127.0.0.1:$PORT"
+  for _ in $(seq 100); do
+    .venv/bin/python -c "import urllib.request as u; u.urlopen('$BASE/api/query?id_list=0000.0000', timeout=1)" \
+      2>/dev/null && break
+    sleep 0.1
+  done
   export READLIST_ARXIV_URL="$BASE/api/query" READLIST_S2_URL="$BASE/graph/v1"
   export READLIST_ARXIV_INTERVAL=${READLIST_ARXIV_INTERVAL:-0.05} READLIST_S2_INTERVAL=${READLIST_S2_INTERVAL:-0.05}
   MODE="the recorded corpus (tests/fixtures/corpus) served locally by tests/fakeserver"

@@ -6,7 +6,7 @@ from importlib import import_module
 from importlib.metadata import entry_points
 
 from readlist.errors import ReadlistError
-from readlist.export.base import ExportOptions, Exporter
+from readlist.export.base import Exporter, ExportOptions
 
 __all__ = ["ExportOptions", "Exporter", "available_formats", "get_exporter"]
 

@@ -36,7 +36,7 @@ _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.:+-]*$")
 _CHUNK = 200  # entries per bibtexparser write: streaming with bounded memory, without per-entry overhead
 _FORMAT = BibtexFormat()
 _FORMAT.indent = "  "
-_FORMAT.block_separator = "\n\n"
+_FORMAT.block_separator = "\n"  # each entry ends with a newline: one blank line between entries
 
 
 def format_name(name: str, ascii: bool) -> str:
@@ -57,7 +57,7 @@ def _pages(pages: str) -> str:
 
 
 def _url(url: str) -> str:
-    """A URL as BibTeX and ``\\url`` read it: braces, backslashes and spaces percent-encoded, ``%`` and ``#`` escaped."""
+    """A URL as BibTeX and ``\\url`` read it: braces, backslashes, spaces percent-encoded; ``%``, ``#`` escaped."""
     url = re.sub(r"[{}\\\s]", lambda m: f"%{ord(m.group()):02X}", url)
     return url.replace("%", r"\%").replace("#", r"\#")
 
@@ -80,12 +80,12 @@ class BibtexExporter:
                 out.write(_FORMAT.block_separator)
             out.write(bibtexparser.write_string(Library(chunk), bibtex_format=_FORMAT))
             first = False
-        if not first:
-            out.write("\n")
 
     def entry(self, paper: Paper, options: ExportOptions, flavor: str) -> Entry:
         """One paper as a bibtexparser entry; values are LaTeX, enclosed in braces by the writer."""
-        return Entry(self._type(paper, flavor), paper.key, [Field(k, v) for k, v in self._fields(paper, options, flavor)])
+        return Entry(
+            self._type(paper, flavor), paper.key, [Field(k, v) for k, v in self._fields(paper, options, flavor)]
+        )
 
     @staticmethod
     def _type(paper: Paper, flavor: str) -> str:

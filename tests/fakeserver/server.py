@@ -42,12 +42,16 @@ class LoggedRequest:
     time: float  # time.monotonic() when the request line and headers had been read
     method: str
     path: str
+    target: str  # the request target as sent: path and query string, still encoded
     params: dict[str, list[str]]  # query string and form body, decoded
-    headers: dict[str, str]  # lower-case names
+    headers: dict[str, str]  # names as sent (use ``header()`` for a case-insensitive lookup)
     body: bytes
     service: str  # "arxiv", "s2" or "other"
     fault: str | None = None
     status: int | None = None
+
+    def header(self, name: str) -> str | None:
+        return next((v for k, v in self.headers.items() if k.lower() == name.lower()), None)
 
     def param(self, name: str) -> str | None:
         values = self.params.get(name)
@@ -144,6 +148,7 @@ class FakeServer:
         port: int = 0,
     ) -> None:
         self.papers: list[FakePaper] = load_corpus(corpus)
+        self._default_papers = self.papers
         self.classic = classic  # serve the pre-2025 Atom serialization
         self.api_key = api_key  # when set, a request carrying another key gets 403
         self.faults = Faults()
@@ -192,11 +197,12 @@ class FakeServer:
         self.stop()
 
     def reset(self) -> None:
-        """Back to a clean state between tests: no faults, empty log, 2026 feeds, no expected key."""
+        """Back to a clean state between tests: no faults, empty log, 2026 feeds, no expected key, first corpus."""
         self.faults.reset()
         self.clear_log()
         self.classic = False
         self.api_key = None
+        self.papers = self._default_papers
 
     def set_corpus(self, corpus: Path | list[dict] | None) -> None:
         self.papers = load_corpus(corpus)
@@ -220,7 +226,7 @@ class FakeServer:
         if req.service == "arxiv":
             return self._arxiv(req)
         if req.service == "s2":
-            sent = req.headers.get("x-api-key")
+            sent = req.header("x-api-key")
             if self.api_key is not None and sent is not None and sent != self.api_key:
                 return 403, b'{"message":"Forbidden"}', "application/json", {"x-amzn-ErrorType": "ForbiddenException"}
             try:
@@ -309,9 +315,7 @@ class _Handler(BaseHTTPRequestHandler):
             for name, values in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items():
                 params.setdefault(name, []).extend(values)
         service = "arxiv" if url.path == "/api/query" else "s2" if url.path.startswith("/graph/v1/") else "other"
-        req = LoggedRequest(
-            now, self.command, url.path, params, {k.lower(): v for k, v in self.headers.items()}, body, service
-        )
+        req = LoggedRequest(now, self.command, url.path, self.path, params, dict(self.headers.items()), body, service)
         app.record(req)
         req.fault = app.faults.next(service, now)
         try:

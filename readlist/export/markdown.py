@@ -1,0 +1,188 @@
+"""GitHub-flavoured Markdown export: a task list per group, one checkbox per paper (checked when read).
+
+The template has ``<!-- header -->``, ``<!-- group -->`` and ``<!-- paper -->`` sections with
+``$placeholders`` (docs/exports.md lists them). Every value is escaped before it is put in, so no
+title, note or abstract can break the list. Papers are rendered as they arrive and spooled to a
+temporary file, so grouping a large library needs memory only for offsets.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Iterable
+from importlib.resources import files
+from pathlib import Path
+from string import Template
+from typing import TextIO
+
+from readlist.errors import ReadlistError
+from readlist.export.base import ExportOptions, is_pending, paper_url, pdf_url, venue_name
+from readlist.model import Paper
+
+SECTIONS = ("header", "group", "paper")
+_SECTION = re.compile(r"^<!-- (\w+) -->\n", re.MULTILINE)
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>()#|~!&${}])")
+_LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))")
+_TAG_UNSAFE = re.compile(r"[^\w/-]+|_+")
+STATE_GROUPS = {"reading": "Reading", "unread": "To read", "read": "Read"}
+GROUP_BY = ("status", "tag", "year")
+INDENT = "  "
+
+
+def md_inline(text: str) -> str:
+    """Text safe inside a line or a link label: whitespace collapsed, Markdown and HTML specials escaped."""
+    return _INLINE_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def md_line(text: str) -> str:
+    """Like ``md_inline``, and a line start that would open a list or heading ("- ", "1.", "=") is escaped."""
+    return _LINE_START.sub(
+        lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2).isdigit() else "\\" + m.group(2)), md_inline(text)
+    )
+
+
+def md_url(url: str | None) -> str | None:
+    """``<url>`` for a link destination, or None for anything but http(s) (no ``javascript:`` links)."""
+    if not url or not re.match(r"https?://", url, re.IGNORECASE):
+        return None
+    return "<" + re.sub(r"[<>\s\\]", lambda m: f"%{ord(m.group()):02X}", url) + ">"
+
+
+def md_tag(tag: str) -> str:
+    """An Obsidian/GitHub-safe ``#tag``: no spaces or punctuation, not all digits; empty if nothing is left."""
+    slug = re.sub(r"-{2,}", "-", _TAG_UNSAFE.sub("-", tag.strip())).strip("-/")
+    if not slug:
+        return ""
+    return "#" + ("t" + slug if slug.isdigit() else slug)
+
+
+def _quote(notes: list[str]) -> str:
+    """The notes as one block quote inside the list item, a paragraph per note."""
+    paragraphs = [
+        "\n".join(f"{INDENT}> {md_line(line)}" for line in note.splitlines() if line.strip()) for note in notes
+    ]
+    return f"\n{INDENT}>\n".join(p for p in paragraphs if p) + "\n" if notes else ""
+
+
+class MarkdownExporter:
+    """``--format markdown``."""
+
+    name = "markdown"
+    suffix = ".md"
+
+    def write(self, papers: Iterable[Paper], out: TextIO, options: ExportOptions) -> None:
+        if options.group_by not in GROUP_BY:
+            raise ReadlistError(f"unknown grouping {options.group_by!r}; use one of: {', '.join(GROUP_BY)}")
+        sections = load_template(options.template)
+        groups: dict[str, list[tuple[int, int]]] = {}
+        with tempfile.TemporaryFile() as spool:
+            for paper in papers:
+                block = _fill(sections["paper"], self.values(paper, options)).encode()
+                start = spool.tell()
+                spool.write(block)
+                for group in _groups(paper, options.group_by):
+                    groups.setdefault(group, []).append((start, len(block)))
+            out.write(_fill(sections["header"], {}))
+            for group in sorted(groups, key=lambda g: _group_order(g, options.group_by)):
+                out.write(_fill(sections["group"], {"group": md_inline(_group_label(group, options.group_by))}))
+                for start, length in groups[group]:
+                    spool.seek(start)
+                    out.write(spool.read(length).decode())
+                out.write("\n")
+
+    def values(self, paper: Paper, options: ExportOptions) -> dict[str, str]:
+        """The placeholders of the paper section, each already escaped."""
+        title = md_inline(paper.title or paper.arxiv_id or paper.doi or paper.key)
+        link, pdf = md_url(paper_url(paper)), md_url(pdf_url(paper))
+        authors = self.authors(paper, options.et_al)
+        venue = md_inline(venue_name(paper) or ("arXiv" if paper.arxiv_id else ""))
+        year = str(paper.year or "")
+        tags = " ".join(t for t in (md_tag(t) for t in paper.tags) if t)
+        byline = " · ".join(p for p in (authors, " ".join(p for p in (venue, year) if p)) if p)
+        notes = [n.text for n in paper.notes if n.text.strip()]
+        abstract = ""
+        if options.abstract and paper.abstract:
+            abstract = (
+                f"{INDENT}<details><summary>Abstract</summary>\n\n{INDENT}{md_line(paper.abstract)}\n\n"
+                f"{INDENT}</details>\n"
+            )
+        return {
+            "check": "x" if paper.state == "read" else " ",
+            "title": f"[{title}]({link})" if link else title,
+            "pdf": f" ([PDF]({pdf}))" if pdf else "",
+            "byline": byline,
+            "tags": (" · " if byline and tags else "") + tags,
+            "notes": _quote(notes),
+            "abstract": abstract,
+            "key": md_inline(paper.key),
+            "authors": authors,
+            "venue": venue,
+            "year": year,
+            "state": paper.state,
+            "status": "unresolved" if is_pending(paper) else "",
+            "url": link or "",
+            "arxiv": md_inline(paper.arxiv_id or ""),
+            "doi": md_inline(paper.doi or ""),
+        }
+
+    @staticmethod
+    def authors(paper: Paper, et_al: int) -> str:
+        names = [md_inline(a) for a in paper.authors]
+        shown = names if et_al <= 0 else names[:et_al]
+        more = len(shown) < max(len(names), paper.author_count or 0)
+        return ", ".join(shown) + (" et al." if more and shown else "")
+
+
+def load_template(path: Path | None) -> dict[str, str]:
+    """The sections of ``path`` (or of the default template); a missing ``paper`` section is an error."""
+    source = (
+        path.read_text(encoding="utf-8")
+        if path
+        else files("readlist.export").joinpath("templates/default.md").read_text(encoding="utf-8")
+    )
+    parts = _SECTION.split(source)
+    sections = dict.fromkeys(SECTIONS, "")
+    for name, body in zip(parts[1::2], parts[2::2], strict=True):
+        if name not in SECTIONS:
+            raise ReadlistError(f"{path}: unknown template section {name!r}; sections: {', '.join(SECTIONS)}")
+        sections[name] = body
+    if not sections["paper"].strip():
+        raise ReadlistError(f"{path}: the template has no <!-- paper --> section")
+    return sections
+
+
+def _fill(section: str, values: dict[str, str]) -> str:
+    """Substitute line by line; a line that had placeholders and came out blank is dropped."""
+    out = []
+    for line in section.splitlines(keepends=True):
+        try:
+            filled = Template(line).substitute(values)
+        except (KeyError, ValueError) as exc:
+            raise ReadlistError(f"template placeholder {exc} unknown; known: {', '.join(sorted(values))}") from None
+        if filled.strip() or "$" not in line:
+            out.append(filled if filled.endswith("\n") or not line.endswith("\n") else filled + "\n")
+    return "".join(out)
+
+
+def _groups(paper: Paper, group_by: str) -> list[str]:
+    if group_by == "tag":
+        return sorted(set(paper.tags), key=str.casefold) or [""]
+    if group_by == "year":
+        return [str(paper.year or "")]
+    return [paper.state]
+
+
+def _group_order(group: str, group_by: str) -> tuple[int, object]:
+    if group_by == "status":
+        order = ["reading", "unread", "read"]
+        return (order.index(group) if group in order else len(order), group)
+    if group_by == "year":
+        return (1, 0) if not group else (0, -int(group))
+    return (1, "") if not group else (0, group.casefold())
+
+
+def _group_label(group: str, group_by: str) -> str:
+    if group_by == "status":
+        return STATE_GROUPS.get(group, group)
+    return group or {"tag": "Untagged", "year": "Undated"}[group_by]

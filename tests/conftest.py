@@ -1,0 +1,49 @@
+"""Shared fixtures. Network: a fake arXiv + Semantic Scholar server on 127.0.0.1 and Settings pointing at it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from readlist.config import Settings
+from readlist.resolve.http import Http
+from tests.fakeserver import FakeServer
+
+
+@pytest.fixture(scope="session")
+def fake_server_session() -> Iterator[FakeServer]:
+    """One server for the whole run (loading the corpus and seed pages once); use ``fake_server`` in tests."""
+    with FakeServer() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_server(fake_server_session: FakeServer) -> FakeServer:
+    """The shared fake server, reset for this test: no faults, empty request log, default corpus and options."""
+    fake_server_session.reset()
+    return fake_server_session
+
+
+@pytest.fixture
+def fake_settings(tmp_path: Path, fake_server: FakeServer) -> Settings:
+    """Settings pointed at the fake server: no rate-limit intervals, short timeouts, cache and library in tmp_path."""
+    return Settings(
+        library=tmp_path / "library.sqlite",
+        cache=tmp_path / "cache" / "http-cache.sqlite",
+        arxiv_url=fake_server.arxiv_url,
+        s2_url=fake_server.s2_url,
+        s2_api_key=None,
+        arxiv_interval=0.0,
+        s2_interval=0.0,
+        connect_timeout=2.0,
+        read_timeout=5.0,
+    )
+
+
+@pytest.fixture
+def http(fake_settings: Settings) -> Iterator[Http]:
+    """An ``Http`` on ``fake_settings``, closed after the test."""
+    with Http(fake_settings) as client:
+        yield client
