@@ -61,7 +61,8 @@ def corpus_records(entries: list[Entry]) -> tuple[list[Record], dict[str, str]]:
     for path in sorted((REPO / "tests" / "fixtures" / "corpus").glob("*.json")):
         for paper in json.loads(path.read_text(encoding="utf-8"))["papers"]:
             seed_key = normalize_title(paper.get("seed_title") or "")
-            abstract = abstracts.get(seed_key) or abstracts.get(normalize_title(paper["title"]))
+            # Distractors are other papers: never the seed page's abstract (a stand-in, as the fake server gives).
+            abstract = abstracts.get(seed_key) if seed_key else f"Synthetic stand-in abstract for {paper['title']}."
             rec = Record(
                 "arxiv" if paper.get("arxiv_id") else "s2",
                 paper["title"],

@@ -6,6 +6,7 @@ import re
 import string
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from string import ascii_lowercase
 
 from anyascii import anyascii
@@ -50,6 +51,7 @@ class NameParts:
         return self.literal or self.last
 
 
+@lru_cache(maxsize=8192)  # authors recur across a library; pybtex's parser is slow
 def parse_name(name: str) -> NameParts:
     """Split "First von Last", "von Last, First" or "von Last, Jr., First" with pybtex's name rules.
 

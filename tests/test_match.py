@@ -69,8 +69,13 @@ def test_truncated_abstract_still_agrees() -> None:
 def test_exact_paper_matched_with_evidence() -> None:
     text = prose(3)
     e = entry("Foundation Policies with Hilbert Representations", text, author_count=3, date=PartialDate(2024, 2, 26))
-    r = record(e.title or "", text, "2402.15567", authors=["Seohong Park", "Tobias Kreiman", "Sergey Levine"],
-               published="2024-02-23")
+    r = record(
+        e.title or "",
+        text,
+        "2402.15567",
+        authors=["Seohong Park", "Tobias Kreiman", "Sergey Levine"],
+        published="2024-02-23",
+    )
     out = outcome_for(e, r)
     assert out.status == "matched" and out.record is r
     assert out.score == pytest.approx(1.0)
@@ -130,8 +135,8 @@ def test_near_identical_titles_by_same_authors() -> None:
     assert title_similarity(one.title, two.title) > 0.95
     with_abstract = entry(two.title, prose(7))
     assert outcome_for(with_abstract, one, two).record is two
-    bare = entry(two.title)
-    out = outcome_for(bare, one, two)
+    dated = entry(two.title, date=PartialDate(2023, 1, 3))
+    out = outcome_for(dated, replace(one, published="2023-01-02"), replace(two, published="2023-01-02"))
     assert out.status == "needs-review" and "near tie" in (out.reason or "")
     assert {c.record.arxiv_id for c in out.candidates} == {"2301.00001", "2301.00002"}
 
@@ -148,11 +153,17 @@ def test_famous_title_among_follow_ups() -> None:
             ]
         )
     ]
-    famous = record("Attention Is All You Need", arxiv_id="1706.03762", published="2017-06-12")
-    e = entry("Attention is all you need")
+    famous = record("Attention Is All You Need", prose(9), "1706.03762", published="2017-06-12")
+    e = entry("Attention is all you need", prose(9))
     out = outcome_for(e, *follow_ups, famous)
     assert out.status == "matched" and out.record is famous
     assert outcome_for(e, *follow_ups).status != "matched"
+
+
+def test_a_bare_title_is_a_question_not_a_match() -> None:
+    """With nothing but the title, a same-title paper cannot be told apart: ask rather than guess."""
+    out = outcome_for(entry("Learning Latent Plans from Play"), record("Learning Latent Plans from Play"))
+    assert out.status == "needs-review" and out.reason == "only the title to compare"
 
 
 def test_title_changed_between_versions_matches_on_identical_abstract() -> None:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import partial
 from itertools import islice
 from typing import TextIO
 
 import bibtexparser
 from bibtexparser.library import Library
+from bibtexparser.middlewares import AddEnclosingMiddleware
 from bibtexparser.model import Entry, Field
 from bibtexparser.writer import BibtexFormat
 
@@ -29,26 +31,39 @@ UNRESOLVED = "unresolved"
 NOTE_SEPARATOR = "\n\n"  # one note per paragraph
 # Names readlist writes in either flavour: an imported field of one of these names is not copied again.
 OWN_FIELDS = frozenset(
-    "title author year date month eprint archiveprefix eprinttype primaryclass eprintclass howpublished doi url "
+    "title key author year date month eprint archiveprefix eprinttype primaryclass eprintclass howpublished doi url "
     "abstract keywords note booktitle journal journaltitle volume pages".split()
 ) | {STATE_FIELD, STATUS_FIELD}
 _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.:+-]*$")
+_INITIAL = re.compile(r"(^|[\s-])([^\x00-\x7f])")
 _CHUNK = 200  # entries per bibtexparser write: streaming with bounded memory, without per-entry overhead
+# the entries are ours and written once: enclose values in braces in place, without the default deep copy
+_UNPARSE = [
+    AddEnclosingMiddleware(
+        allow_inplace_modification=True, default_enclosing="{", reuse_previous_enclosing=False, enclose_integers=True
+    )
+]
 _FORMAT = BibtexFormat()
 _FORMAT.indent = "  "
 _FORMAT.block_separator = "\n"  # each entry ends with a newline: one blank line between entries
 
 
-def format_name(name: str, ascii: bool) -> str:
-    """``von Last, Jr., First``; a corporate or unparsable name braced whole so it is never split."""
+def format_name(name: str, ascii: bool, bibtex: bool = False) -> str:
+    """``von Last, Jr., First``; a corporate or unparsable name braced whole so it is never split.
+
+    For BibTeX (``bibtex``), a given name starting with a non-ASCII letter gets ``{\\relax Ł}``: BibTeX
+    abbreviates by bytes and would cut a UTF-8 letter in half; a brace group opened by a command is one letter.
+    """
     parts: NameParts = parse_name(name)
+    esc = partial(escape, ascii=ascii, stacked=bibtex)
     if parts.literal:
-        return "{" + escape(parts.literal, ascii) + "}"
-    out = escape(f"{parts.von} {parts.last}".strip(), ascii)
+        return "{" + esc(parts.literal) + "}"
+    out = esc(f"{parts.von} {parts.last}".strip())
     if parts.jr:
-        out += ", " + escape(parts.jr, ascii)
+        out += ", " + esc(parts.jr)
     if parts.first or parts.jr:
-        out += ", " + escape(parts.first, ascii)
+        first = esc(parts.first)
+        out += ", " + (_INITIAL.sub(r"\1{\\relax \2}", first) if bibtex else first)
     return out
 
 
@@ -78,7 +93,7 @@ class BibtexExporter:
         while chunk := list(islice(entries, _CHUNK)):
             if not first:
                 out.write(_FORMAT.block_separator)
-            out.write(bibtexparser.write_string(Library(chunk), bibtex_format=_FORMAT))
+            out.write(bibtexparser.write_string(Library(chunk), unparse_stack=_UNPARSE, bibtex_format=_FORMAT))
             first = False
 
     def entry(self, paper: Paper, options: ExportOptions, flavor: str) -> Entry:
@@ -98,19 +113,22 @@ class BibtexExporter:
     def _fields(self, paper: Paper, options: ExportOptions, flavor: str) -> Iterator[tuple[str, str]]:
         tex = options.ascii
         biblatex = flavor == "biblatex"
+        esc = partial(escape, ascii=tex, stacked=not biblatex)
         if paper.title:
-            yield "title", escape(paper.title, tex, protect=True)
+            yield "title", esc(paper.title, protect=True)
+        if not paper.authors and not biblatex:
+            yield "key", esc(paper.title) if paper.title else paper.key  # BibTeX sorts and labels by it
         if paper.authors:
-            yield "author", " and ".join(format_name(a, tex) for a in paper.authors)
+            yield "author", " and ".join(format_name(a, tex, bibtex=not biblatex) for a in paper.authors)
         if is_published(paper):
             if is_journal(paper):
-                yield ("journaltitle" if biblatex else "journal"), escape(paper.journal or paper.venue or "", tex)
+                yield ("journaltitle" if biblatex else "journal"), esc(paper.journal or paper.venue or "")
             else:
-                yield "booktitle", escape(paper.venue or paper.journal or "", tex)
+                yield "booktitle", esc(paper.venue or paper.journal or "")
             if paper.volume:
-                yield "volume", escape(paper.volume, tex)
+                yield "volume", esc(paper.volume)
             if paper.pages:
-                yield "pages", escape(_pages(paper.pages), tex)
+                yield "pages", esc(_pages(paper.pages))
         parts = date_parts(paper)
         if biblatex and parts:
             yield "date", "-".join(f"{p:02d}" for p in parts)
@@ -121,25 +139,25 @@ class BibtexExporter:
             if biblatex:
                 yield "eprinttype", "arXiv"
                 if paper.primary_class:
-                    yield "eprintclass", escape(paper.primary_class, tex)
+                    yield "eprintclass", esc(paper.primary_class)
             else:
                 yield "archivePrefix", "arXiv"
                 yield "eprinttype", "arXiv"
                 if paper.primary_class:
-                    yield "primaryClass", escape(paper.primary_class, tex)
+                    yield "primaryClass", esc(paper.primary_class)
                 if not is_published(paper):
                     cls = f" [{paper.primary_class}]" if paper.primary_class else ""
-                    yield "howpublished", escape(f"arXiv:{paper.arxiv_id}{cls}", tex)
+                    yield "howpublished", esc(f"arXiv:{paper.arxiv_id}{cls}")
         if paper.doi:
-            yield "doi", escape(paper.doi, tex)
+            yield "doi", esc(paper.doi)
         url = paper_url(paper) if paper.arxiv_id else paper.url
         if url:
             yield "url", _url(url)
         if options.abstract and paper.abstract:
-            yield "abstract", escape(paper.abstract, tex)
+            yield "abstract", esc(paper.abstract)
         if paper.tags:
-            yield "keywords", ", ".join(escape(t, tex) for t in paper.tags)
-        notes = [escape(n.text, tex) for n in paper.notes if n.text.strip()]
+            yield "keywords", ", ".join(esc(t) for t in paper.tags)
+        notes = [esc(n.text) for n in paper.notes if n.text.strip()]
         if is_pending(paper):
             notes.insert(0, UNRESOLVED)
         if notes:
@@ -150,7 +168,7 @@ class BibtexExporter:
         for name in sorted(paper.fields):
             if name.lower() not in OWN_FIELDS and _FIELD_NAME.match(name):
                 value = paper.fields[name]
-                yield name, value if balanced(value) else escape(value, tex)
+                yield name, value if balanced(value) else esc(value)
 
 
 class BiblatexExporter(BibtexExporter):

@@ -41,6 +41,7 @@ GREEK = {
 SPECIALS = {
     "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "$": r"\$", "&": r"\&",
     "%": r"\%", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "<": r"\textless{}", ">": r"\textgreater{}",
 }  # fmt: skip
 # Commands allowed inside kept $...$ math; anything else is written as text, so no title can run TeX code.
 MATH_COMMANDS = frozenset(GREEK.values()) | frozenset(
@@ -53,6 +54,7 @@ MATH_COMMANDS = frozenset(GREEK.values()) | frozenset(
 _MATH = re.compile(r"\$([^$\s](?:[^$]*[^$\s])?)\$")
 _MATH_CMD = re.compile(r"\\([A-Za-z]+|.)")
 _WORD = re.compile(r"\w+")
+_ASCII_SPECIAL = re.compile(r"[\\{}$&%#_~^<>\x00-\x1f\x7f]")
 
 
 def balanced(text: str) -> bool:
@@ -74,7 +76,7 @@ def _is_math(body: str) -> bool:
     )
 
 
-def _char(ch: str, ascii: bool) -> str:
+def _char(ch: str, ascii: bool, stacked: bool = True) -> str:
     if ch in SPECIALS:
         return SPECIALS[ch]
     if ch.isascii():
@@ -83,8 +85,9 @@ def _char(ch: str, ascii: bool) -> str:
         return ""
     decomposed = unicodedata.normalize("NFD", ch)
     marks = decomposed[1:]
-    stacked = len(marks) > 1
-    if not ascii and not stacked:
+    if len(marks) > 1 and not stacked:
+        return ch
+    if not ascii and len(marks) < 2:
         return ch
     if ch in LETTERS:
         return "{" + LETTERS[ch] + "}"
@@ -102,12 +105,17 @@ def _char(ch: str, ascii: bool) -> str:
     return ch  # no escape (CJK, ...): UTF-8, see docs/exports.md for pdflatex
 
 
-def _text(text: str, ascii: bool) -> str:
-    return "".join(_char(ch, ascii) for ch in text)
+def _text(text: str, ascii: bool, stacked: bool = True) -> str:
+    if text.isascii() and not _ASCII_SPECIAL.search(text):
+        return text  # the common case, without a per-character pass
+    return "".join(_char(ch, ascii, stacked) for ch in text)
 
 
-def escape(text: str, ascii: bool = False, protect: bool = False) -> str:
+def escape(text: str, ascii: bool = False, protect: bool = False, stacked: bool = True) -> str:
     """``text`` as a LaTeX field value on one line; ``protect`` braces words whose capitals must survive.
+
+    ``stacked=False`` keeps letters with stacked accents (ệ) in UTF-8 even with ``ascii``: biber decodes
+    ``{\\^{\\d{e}}}`` to ``\\^`` + "ẹ", which pdflatex cannot typeset, so biblatex output keeps the letter whole.
 
     Protected (for titles): acronyms and words with inner capitals (``{METRA}``, ``{RL}``, ``{ImageNet}``),
     single capitals other than "A", and, in a sentence-case title, capitalized words after the first.
@@ -119,27 +127,27 @@ def escape(text: str, ascii: bool = False, protect: bool = False) -> str:
     for m in _MATH.finditer(text):
         if not _is_math(m.group(1)):
             continue
-        out.append(_words(text[pos : m.start()], ascii, protect, sentence_case, first=pos == 0))
+        out.append(_words(text[pos : m.start()], ascii, stacked, protect, sentence_case, first=pos == 0))
         out.append("{$" + m.group(1) + "$}" if protect else "$" + m.group(1) + "$")
         pos = m.end()
-    out.append(_words(text[pos:], ascii, protect, sentence_case, first=pos == 0))
+    out.append(_words(text[pos:], ascii, stacked, protect, sentence_case, first=pos == 0))
     return "".join(out)
 
 
-def _words(text: str, ascii: bool, protect: bool, sentence_case: bool, first: bool) -> str:
+def _words(text: str, ascii: bool, stacked: bool, protect: bool, sentence_case: bool, first: bool) -> str:
     if not protect:
-        return _text(text, ascii)
+        return _text(text, ascii, stacked)
     out: list[str] = []
     pos = 0
     for m in _WORD.finditer(text):
         word = m.group()
         before = text[pos : m.start()]
-        out.append(_text(before, ascii))
+        out.append(_text(before, ascii, stacked))
         starts_sentence = (first and not "".join(out).strip()) or before.rstrip().endswith((":", ".", "?", "!"))
-        escaped = _text(word, ascii)
+        escaped = _text(word, ascii, stacked)
         out.append("{" + escaped + "}" if _needs_protection(word, sentence_case, starts_sentence) else escaped)
         pos = m.end()
-    out.append(_text(text[pos:], ascii))
+    out.append(_text(text[pos:], ascii, stacked))
     return "".join(out)
 
 

@@ -12,7 +12,9 @@ from readlist.ingest.bibtex import parse_bib
 from readlist.ingest.pages import parse_page
 from readlist.model import Entry
 
-MAX_INPUT_BYTES = 200 * 1024 * 1024  # a pasted page is kilobytes; this only stops runaway inputs
+# A pasted page is kilobytes; a .bib export of a large library can be hundreds of megabytes.
+MAX_PAGE_BYTES = 20 * 1024 * 1024
+MAX_BIB_BYTES = 1024 * 1024 * 1024
 _BIB_START = re.compile(r"^\s*@[a-zA-Z]+\s*[{(]", re.MULTILINE)
 
 
@@ -41,10 +43,9 @@ def read_source(name: str) -> tuple[str, str]:
         raise InputError(name, None, "is a directory; give the files inside it")
     try:
         size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise InputError(
-                name, None, f"is {size // 2**20} MiB; inputs over {MAX_INPUT_BYTES // 2**20} MiB are refused"
-            )
+        limit = MAX_BIB_BYTES if name.lower().endswith(".bib") else MAX_PAGE_BYTES
+        if size > limit:
+            raise InputError(name, None, f"is {size / 2**20:.0f} MiB; pages over {limit // 2**20} MiB are refused")
         data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(name, None, "no such file") from None

@@ -240,7 +240,7 @@ class Http:
             "expire_after": self._expiry(service, kwargs.get("params"), kwargs.get("data")),  # type: ignore[arg-type]
         }
         cached = self._session.request(method, url, only_if_cached=True, **options)
-        if getattr(cached, "from_cache", False):
+        if cached.status_code != 504:  # requests-cache's "not cached (or expired)"; a real 504 is never stored
             self.stats.add(cache_hits=1)
             return cached
         if self.settings.offline:

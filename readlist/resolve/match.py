@@ -8,6 +8,7 @@ the next different paper. Thresholds were measured on the labelled set (see docs
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,6 +18,7 @@ from readlist.keys import last_name
 from readlist.model import Candidate, Entry, Outcome, PartialDate, Record
 from readlist.text import fold, normalize_title
 
+_VERSION = re.compile(r"v\d+$")
 WEIGHTS = {"title": 0.5, "abstract": 0.3, "authors": 0.1, "date": 0.1}
 
 
@@ -39,6 +41,15 @@ DEFAULT = Thresholds()
 # Below these a component is reported as disagreeing in the evidence (at or above 0.9 it agrees).
 DISAGREE = {"title": DEFAULT.title_loose, "abstract": DEFAULT.abstract_conflict, "authors": 0.5, "date": 0.5}
 REVIEW_KEEP = 5  # candidates kept for needs-review
+
+
+def bare_arxiv_id(arxiv_id: str) -> str:
+    """``math.GT/0309136v2`` -> ``math/0309136``: no version, and no subject class (arXiv drops it from its ids)."""
+    bare = _VERSION.sub("", arxiv_id.strip())
+    if "/" in bare:
+        archive, number = bare.split("/", 1)
+        bare = f"{archive.split('.')[0]}/{number}"
+    return bare
 
 
 def _ratio(a: str, b: str) -> float:
@@ -125,7 +136,7 @@ def score(entry: Entry, record: Record) -> Candidate:
     combined = sum(WEIGHTS[k] * v for k, v in components.items()) / total_weight if total_weight else 0.0
     evidence: dict[str, object] = {k: round(v, 3) for k, v in components.items()}
     if entry.arxiv_id and record.arxiv_id:
-        evidence["arxiv_id"] = entry.arxiv_id == record.arxiv_id
+        evidence["arxiv_id"] = bare_arxiv_id(entry.arxiv_id) == bare_arxiv_id(record.arxiv_id)
     if entry.doi and record.doi:
         evidence["doi"] = entry.doi.lower() == record.doi.lower()
     ids_agree = [k for k in ("arxiv_id", "doi") if evidence.get(k) is True]
@@ -176,13 +187,27 @@ def acceptable(candidate: Candidate, t: Thresholds = DEFAULT) -> str | None:
     if abstract is None and title < t.title_alone:
         return f"title differs ({title:.2f}) and no abstract to compare"
     if abstract is None or retitled:
-        # Without the abstract (or with the title changed) authors and date are the remaining witnesses.
-        against = [k for k in ("authors", "date") if (value := _comp(candidate, k)) is not None and value < 0.5]
+        # Without the abstract (or with the title changed) authors and date are the remaining witnesses; a title
+        # with no witness at all could be any paper of that title.
+        witnesses = {k: v for k in ("authors", "date") if (v := _comp(candidate, k)) is not None}
+        against = [k for k, v in witnesses.items() if v < 0.5]
         if against:
             return f"{' and '.join(against)} disagree"
+        if abstract is None and not witnesses:
+            return "only the title to compare"
     if not retitled and candidate.score < t.score:
         return f"score {candidate.score:.2f} below {t.score:.2f}"
     return None
+
+
+def _worth_asking(candidate: Candidate, t: Thresholds) -> bool:
+    """A refused candidate still worth a question: the same title or abstract, or a close title and no abstract
+    against it."""
+    title, abstract = _comp(candidate, "title") or 0.0, _comp(candidate, "abstract")
+    if title >= t.title or (abstract is not None and abstract >= t.abstract_same):
+        return True
+    close = candidate.score >= t.review and title >= t.title_loose - 0.15
+    return close and (abstract is None or abstract >= t.abstract_conflict)
 
 
 def decide(entry: Entry, candidates: list[Candidate], t: Thresholds = DEFAULT) -> Outcome:
@@ -203,7 +228,6 @@ def decide(entry: Entry, candidates: list[Candidate], t: Thresholds = DEFAULT) -
         other = rival.record.arxiv_id or repr(rival.record.title)
         reason = f"near tie with {other} ({rival.score:.2f} vs {best.score:.2f})"
         return Outcome("needs-review", None, best.score, best.evidence, kept, reason)
-    worth_asking = [c for c in kept if c.score >= t.review and (_comp(c, "title") or 0.0) >= t.title_loose - 0.15]
-    if worth_asking or (_comp(best, "title") or 0.0) >= t.title:
+    if any(_worth_asking(c, t) for c in kept):
         return Outcome("needs-review", None, best.score, best.evidence, kept, refusal)
     return Outcome("unresolved", None, best.score, best.evidence, kept[:3], f"best candidate rejected: {refusal}")

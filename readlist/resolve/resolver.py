@@ -8,7 +8,6 @@ so a page of papers costs a handful of requests. Network trouble never raises: a
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -20,7 +19,7 @@ from readlist.errors import ApiError, NetworkError
 from readlist.model import Candidate, Entry, Outcome, Record
 from readlist.resolve.arxiv import ArxivClient
 from readlist.resolve.http import Http, HttpStats
-from readlist.resolve.match import decide, score, title_similarity
+from readlist.resolve.match import bare_arxiv_id, decide, score, title_similarity
 from readlist.resolve.progress import ProgressSink
 from readlist.resolve.semanticscholar import S2Client
 from readlist.text import normalize_title
@@ -30,17 +29,7 @@ IDS_PER_FETCH = 200  # arXiv id_list size (the client POSTs, so URL length is no
 S2_BATCH = 500  # Semantic Scholar's limit per /paper/batch call
 MIN_TITLE_SIMILARITY = 0.5  # records below this are not even scored against an entry
 
-_VERSION = re.compile(r"v\d+$")
 T = TypeVar("T")
-
-
-def bare_arxiv_id(arxiv_id: str) -> str:
-    """``math.GT/0309136v2`` -> ``math/0309136``: no version, and no subject class (arXiv drops it from its ids)."""
-    bare = _VERSION.sub("", arxiv_id.strip())
-    if "/" in bare:
-        archive, number = bare.split("/", 1)
-        bare = f"{archive.split('.')[0]}/{number}"
-    return bare
 
 
 def _result(job: Future[T], _chunk: list[str]) -> T:
@@ -177,7 +166,7 @@ class _Run:
     def _settle(self, works: Iterable[_Work], outcome: Outcome) -> None:
         works = [w for w in works if w.outcome is None]
         for w in works:
-            w.outcome = outcome
+            w.outcome = replace(outcome)  # one object per entry: callers may change theirs
         self.r._tick(len(works))
 
     def _pending(self, works: Iterable[_Work], source: str, exc: Exception) -> None:

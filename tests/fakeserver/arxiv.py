@@ -231,8 +231,8 @@ def _entry_classic(hit: Hit) -> str:
     """The pre-2025 layout: inline namespaces, hard-wrapped title/summary, dx.doi.org, different order."""
     p, vid = hit.paper, f"{hit.paper.arxiv_id}v{hit.version}"
     date = _iso(p.published)
-    title = "\n  ".join(textwrap.wrap(escape(p.title), 80))
-    summary = "\n".join(textwrap.wrap(escape(p.abstract), 80))
+    title = "\n  ".join(textwrap.wrap(escape(p.title), 80, break_on_hyphens=False, break_long_words=False))
+    summary = "\n".join(textwrap.wrap(escape(p.abstract), 80, break_on_hyphens=False, break_long_words=False))
     lines = [
         "  <entry>",
         f"    <id>http://arxiv.org/abs/{vid}</id>",

@@ -1,0 +1,435 @@
+"""readlist's performance benchmark: the real CLI on seeded synthetic libraries, each median beside its budget.
+
+Run: ``.venv/bin/python benchmarks/bench.py`` (full: 1k, 10k, 100k and pubs/papis side by side at 1k and 10k),
+``--quick`` (1k only, fewer runs, no side by side), ``--sizes 1k,10k``, ``--compare-sizes 1k``, ``--no-compare``,
+``--report FILE`` (also write the tables as Markdown). Exits 1 when a budget is missed. Every figure is the median
+wall time of fresh ``readlist`` processes (as a user runs them, output to /dev/null); peak RSS is the largest
+``ru_maxrss`` of those processes (``os.wait4``). See docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synth import PROBE_TAG, PROBE_WORD, generate, write_bib
+
+REPO = Path(__file__).resolve().parents[1]
+READLIST = str(REPO / ".venv" / "bin" / "readlist")
+SEEDS = Path(os.environ.get("READLIST_SHARED") or REPO.parent / "shared") / "seeds"
+MEMORY_BUDGET_MB = 400.0
+API_BUILD_ABOVE = 10_000  # larger libraries are built through the store API (faster than `readlist import`)
+
+
+@dataclass
+class Timing:
+    """Wall times of the runs that finished, the largest child RSS, and how the last run ended."""
+
+    times: list[float] = field(default_factory=list)
+    rss_mb: float = 0.0
+    timeout: float | None = None  # set when a run was killed at this many seconds
+    error: str | None = None
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.times) if self.times and not self.timeout and not self.error else None
+
+    def label(self) -> str:
+        if self.error:
+            return f"failed: {self.error}"
+        if self.timeout:
+            return f"> {self.timeout:.0f} s"
+        return fmt_seconds(self.median) + ("" if len(self.times) > 1 else " (1 run)")
+
+
+def fmt_seconds(s: float | None) -> str:
+    if s is None:
+        return "n/a"
+    return f"{s * 1000:.0f} ms" if s < 1 else f"{s:.2f} s"
+
+
+def run_once(cmd: Sequence[str], env: dict[str, str], timeout: float, cwd: Path | None = None) -> tuple[float, float]:
+    """(wall seconds, max RSS in MB) of one child process; raises TimeoutError or RuntimeError."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            cmd, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
+            start_new_session=True,
+        )  # fmt: skip
+        killed = threading.Event()
+
+        def kill() -> None:
+            killed.set()
+            os.killpg(proc.pid, signal.SIGKILL)
+
+        timer = threading.Timer(timeout, kill)
+        timer.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        timer.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if killed.is_set():
+            raise TimeoutError
+        if proc.returncode != 0:
+            err.seek(0)
+            lines = err.read().decode("utf-8", "replace").strip().splitlines()
+            raise RuntimeError(f"exit {proc.returncode}: {lines[-1] if lines else ''}"[:160])
+    return wall, usage.ru_maxrss / 1024
+
+
+def measure(
+    cmd: Sequence[str],
+    env: dict[str, str],
+    runs: int,
+    timeout: float = 600.0,
+    setup: Callable[[], None] | None = None,
+    warmup: bool = True,
+    slow_after: float = 10.0,
+    cwd: Path | None = None,
+) -> Timing:
+    """Run ``cmd`` ``runs`` times (one warm-up run first unless ``setup`` rebuilds state each time); a run slower
+    than ``slow_after`` seconds ends the series, so slow tools get fewer repetitions."""
+    timing = Timing()
+    if warmup and setup is None:
+        try:
+            run_once(cmd, env, timeout, cwd)
+        except TimeoutError:
+            timing.timeout = timeout
+            return timing
+        except RuntimeError as exc:
+            timing.error = str(exc)
+            return timing
+    for _ in range(runs):
+        if setup is not None:
+            setup()
+        try:
+            wall, rss = run_once(cmd, env, timeout, cwd)
+        except TimeoutError:
+            timing.timeout = timeout
+            break
+        except RuntimeError as exc:
+            timing.error = str(exc)
+            break
+        timing.times.append(wall)
+        timing.rss_mb = max(timing.rss_mb, rss)
+        if wall > slow_after:
+            break
+    return timing
+
+
+@dataclass
+class Row:
+    name: str
+    size: str
+    timing: Timing | None  # None: not available
+    budget: float | None = None  # seconds
+    note: str = ""
+    check: tuple[str, str, bool] | None = None  # a row that is not a time: (value, budget, met)
+
+    @property
+    def missed(self) -> list[str]:
+        if self.check is not None:
+            return [] if self.check[2] else ["budget"]
+        t = self.timing
+        if t is None:
+            return []
+        out = []
+        if self.budget is not None and (t.median is None or t.median >= self.budget):
+            out.append("time")
+        if t.rss_mb >= MEMORY_BUDGET_MB:
+            out.append("memory")
+        return out
+
+    def cells(self) -> list[str]:
+        t = self.timing
+        if self.check is not None:
+            value, budget, met = self.check
+            return [self.name, self.size, value, budget, "", "ok" if met else "MISSED"]
+        if t is None:
+            return [self.name, self.size, f"n/a ({self.note or 'not available'})", "", "", ""]
+        budget = f"< {fmt_seconds(self.budget)}" if self.budget is not None else "(info)"
+        verdict = ("MISSED " + "+".join(self.missed)) if self.missed else ("ok" if self.budget is not None else "")
+        return [self.name, self.size, t.label(), budget, f"{t.rss_mb:.0f} MB", verdict]
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
+    line = lambda r: "| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) + " |"  # noqa: E731
+    return "\n".join([line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, rows)])
+
+
+def parse_size(text: str) -> int:
+    text = text.strip().lower()
+    return int(float(text[:-1]) * 1000) if text.endswith("k") else int(text)
+
+
+def size_label(n: int) -> str:
+    return f"{n // 1000}k" if n % 1000 == 0 else str(n)
+
+
+def isolated_env(home: Path, **extra: str) -> dict[str, str]:
+    """The environment of every measured child: its own HOME and XDG dirs, no readlist settings from outside."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("READLIST_", "XDG_", "PAPIS", "PUBS"))}
+    for sub in ("config", "cache", "data"):
+        (home / sub).mkdir(parents=True, exist_ok=True)
+    env |= {
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "READLIST_CONFIG": str(home / "no-config.toml"),
+        "READLIST_CACHE": str(home / "cache" / "readlist-http.sqlite"),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        **extra,
+    }
+    return env
+
+
+def exporters_available() -> bool:
+    init = REPO / "readlist" / "export" / "__init__.py"
+    return init.is_file() and "def get_exporter" in init.read_text(encoding="utf-8")
+
+
+def remove_library(path: Path) -> None:
+    for p in path.parent.glob(path.name + "*"):
+        p.unlink()
+
+
+def build_via_api(n: int, library: Path) -> None:
+    """Store the synthetic papers through readlist's store API, in one transaction (the same data the .bib holds)."""
+    from readlist.model import Entry, PartialDate
+    from readlist.store import Store
+
+    remove_library(library)
+    store = Store(library)
+    try:
+        with store.transaction():
+            for line, p in enumerate(generate(n), start=1):
+                entry = Entry(
+                    source_file="synthetic.bib", source_line=line, title=p.title, abstract=p.abstract,
+                    authors=[a if "," not in a else " ".join(reversed(a.split(", ", 1))) for a in p.authors],
+                    author_count=len(p.authors), date=PartialDate(p.year, p.month), arxiv_id=p.arxiv_id, doi=p.doi,
+                    key=p.key, entry_type=p.entry_type, venue=p.venue, notes=[p.note] if p.note else [], tags=p.tags,
+                    state=p.state,
+                )  # fmt: skip
+                store.insert(entry, None)
+    finally:
+        store.close()
+
+
+class Bench:
+    def __init__(self, work: Path, runs: int) -> None:
+        self.work, self.runs = work, runs
+        self.env = isolated_env(work / "home")
+        self.rows: list[Row] = []
+        self.notes: list[str] = []
+
+    def rl(self, library: Path, *args: str) -> list[str]:
+        return [READLIST, "--library", str(library), *args]
+
+    def bib(self, n: int) -> tuple[Path, str]:
+        path = self.work / f"synth-{size_label(n)}.bib"
+        probe_file = path.with_suffix(".probe")
+        if not path.exists() or not probe_file.exists():
+            probe_file.write_text(write_bib(path, n))
+        return path, probe_file.read_text()
+
+    def add(
+        self, name: str, size: str, timing: Timing | None, budget: float | None = None, note: str = "",
+        check: tuple[str, str, bool] | None = None,
+    ) -> Row:  # fmt: skip
+        row = Row(name, size, timing, budget, note, check)
+        self.rows.append(row)
+        print("  " + " | ".join(c for c in row.cells() if c), flush=True)
+        return row
+
+    def startup(self) -> None:
+        empty = self.work / "empty.sqlite"
+        remove_library(empty)
+        self.add("readlist --help", "-", measure([READLIST, "--help"], self.env, self.runs), 0.150)
+        self.add("list (empty library)", "0", measure(self.rl(empty, "list"), self.env, self.runs), 0.150)
+        pages = sorted(str(p) for p in SEEDS.glob("*.txt"))
+        if not pages:
+            self.add("add 5 seed pages --no-resolve", "5 pages", None, note=f"no seed pages in {SEEDS}")
+            return
+        lib = self.work / "seeds.sqlite"
+        cmd = self.rl(lib, "add", "--no-resolve", *pages)
+        self.add(
+            "add 5 seed pages --no-resolve",
+            "5 pages",
+            measure(cmd, self.env, self.runs, 60, lambda: remove_library(lib)),
+            1.0,
+        )
+
+    def library(self, n: int) -> tuple[Path, Path, str]:
+        """The library of ``n`` synthetic papers (import measured up to 10k, store API above), its .bib, probe key."""
+        bib, probe = self.bib(n)
+        lib = self.work / f"lib-{size_label(n)}.sqlite"
+        size = size_label(n)
+        if n <= API_BUILD_ABOVE:
+            timing = measure(
+                self.rl(lib, "import", str(bib)), self.env, min(self.runs, 3), 900, lambda: remove_library(lib)
+            )
+            self.add("import .bib", size, timing, 5.0 if n <= 10_000 else None)
+        else:
+            start = time.perf_counter()
+            build_via_api(n, lib)
+            self.notes.append(f"{size} library built through the store API in {time.perf_counter() - start:.0f} s "
+                              "(not a CLI figure; `readlist import` is measured at 10k)")  # fmt: skip
+        return lib, bib, probe
+
+    def size_rows(self, n: int) -> Path:
+        lib, _, probe = self.library(n)
+        size = size_label(n)
+        env, runs = self.env, self.runs
+        for name, args, budget in (
+            ("list --state unread", ["list", "--state", "unread"], 0.300),
+            (f"list --tag {PROBE_TAG}", ["list", "--tag", PROBE_TAG], 0.300),
+            (f"list --search {PROBE_WORD}", ["list", "--search", PROBE_WORD], 0.300),
+            ("show KEY", ["show", probe], 0.100),
+            ("read KEY", ["read", probe], 0.150),
+            ("note KEY text", ["note", probe, "benchmark note"], 0.150),
+        ):
+            self.add(name, size, measure(self.rl(lib, *args), env, runs), budget)
+        for fmt, budget in (("bibtex", 5.0), ("markdown", 3.0)):
+            name = f"export --format {fmt}"
+            if exporters_available():
+                self.add(name, size, measure(self.rl(lib, "export", "--format", fmt), env, min(runs, 3), 300), budget)
+            else:
+                self.add(name, size, None, note="not available")
+        return lib
+
+    def resolution(self) -> None:
+        """Resolution of the seed pages against the fake arXiv/S2 server (tests/fakeserver), real intervals."""
+        size = "seed pages"
+        if not (REPO / "tests" / "fakeserver" / "server.py").exists() or not SEEDS.is_dir():
+            self.add("resolve seed pages", size, None, note="tests/fakeserver or the seed pages missing")
+            return
+        sys.path.insert(0, str(REPO))
+        from tests.fakeserver import FakeServer
+
+        pages = sorted(str(p) for p in SEEDS.glob("*.txt"))
+        lib, cache = self.work / "resolve.sqlite", self.work / "resolve-cache.sqlite"
+        with FakeServer() as server:
+            env = self.env | {
+                "READLIST_ARXIV_URL": server.arxiv_url,
+                "READLIST_S2_URL": server.s2_url,
+                "READLIST_CACHE": str(cache),
+            }
+            remove_library(cache)
+            cold = measure(self.rl(lib, "add", *pages), env, 1, 900, lambda: remove_library(lib))
+            log = server.requests()
+            papers = _count_papers(self.rl(lib, "stats"), env)
+            self.add("add seed pages, cold cache", size, cold, note="resolving")
+            if cold.median is None:
+                return
+            limit = max(1, papers // 10)
+            self.add(
+                "requests (cold)",
+                size,
+                None,
+                check=(f"{len(log)} for {papers} papers", f"<= {limit} (1 per 10 papers)", len(log) <= limit),
+            )
+            self.add("arXiv and S2 concurrent", size, None, check=(*_overlap(log),))
+            server.clear_log()
+            warm = measure(self.rl(lib, "add", *pages), env, min(self.runs, 3), 120, lambda: remove_library(lib))
+            self.add("add seed pages, warm cache", size, warm, 2.0)
+            n = len(server.requests())
+            self.add("requests (warm)", size, None, check=(str(n), "0", n == 0))
+
+
+def _count_papers(cmd: list[str], env: dict[str, str]) -> int:
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
+    return int(out.split()[0])
+
+
+def _overlap(log: Sequence[object]) -> tuple[str, str, bool]:
+    """Whether requests to the two hosts were in flight at the same time (one host's requests during the other's)."""
+    times = {s: [r.time for r in log if r.service == s] for s in ("arxiv", "s2")}  # type: ignore[attr-defined]
+    if not times["arxiv"] or not times["s2"]:
+        return f"arXiv {len(times['arxiv'])}, S2 {len(times['s2'])} requests", "both hosts, overlapping", False
+    a0, a1, s0, s1 = min(times["arxiv"]), max(times["arxiv"]), min(times["s2"]), max(times["s2"])
+    shared = max(0.0, min(a1, s1) - max(a0, s0))
+    span = max(a1, s1) - min(a0, s0)
+    return f"{shared:.1f} s of {span:.1f} s overlap", "hosts in parallel", shared > 0
+
+
+def machine() -> str:
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    mem_kb = next(int(line.split()[1]) for line in meminfo if line.startswith("MemTotal"))
+    return (
+        f"{platform.node() or 'host'}: {os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), "
+        f"{mem_kb / 2**20:.1f} GiB RAM, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version}, "
+        f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1k only, 3 runs, no side by side")
+    parser.add_argument("--sizes", help="library sizes, e.g. 1k,10k,100k (default: 1k,10k,100k)")
+    parser.add_argument("--compare-sizes", help="sizes for pubs/papis side by side (default: 1k,10k)")
+    parser.add_argument("--no-compare", action="store_true", help="skip pubs/papis")
+    parser.add_argument("--runs", type=int, help="runs per figure (default 5, --quick 3)")
+    parser.add_argument("--work", type=Path, help="keep generated files here (default: a temporary dir)")
+    parser.add_argument("--report", type=Path, help="also write the tables as Markdown to this file")
+    args = parser.parse_args()
+    sizes = [parse_size(s) for s in (args.sizes or ("1k" if args.quick else "1k,10k,100k")).split(",")]
+    compare_sizes = (
+        [] if args.no_compare or args.quick else [parse_size(s) for s in (args.compare_sizes or "1k,10k").split(",")]
+    )
+    runs = args.runs or (3 if args.quick else 5)
+    tmp = None if args.work else tempfile.TemporaryDirectory(prefix="readlist-bench-")
+    work = args.work or Path(tmp.name)  # type: ignore[union-attr]
+    work.mkdir(parents=True, exist_ok=True)
+    print(machine(), flush=True)
+    bench = Bench(work, runs)
+    try:
+        print("budgets:", flush=True)
+        bench.startup()
+        for n in sizes:
+            bench.size_rows(n)
+        bench.resolution()
+        compare = None
+        if compare_sizes:
+            from compare import compare_rows  # it imports this module's helpers
+
+            compare = compare_rows(work, compare_sizes, bench, runs)
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+    budget_table = table(["row", "size", "median", "budget", "peak RSS", "result"], [r.cells() for r in bench.rows])
+    missed = [r for r in bench.rows if r.missed]
+    out = [f"Machine: {machine()}", "", budget_table, ""]
+    out += [f"- {n}" for n in bench.notes]
+    if compare is not None:
+        out += ["", compare.text]
+    out.append("")
+    out.append(
+        f"{len(missed)} budget(s) missed" + (": " + "; ".join(f"{r.name} @ {r.size}" for r in missed) if missed else "")
+    )
+    if compare is not None and compare.failures:
+        out.append(f"readlist < 10x faster than the faster of pubs/papis on: {', '.join(compare.failures)}")
+    text = "\n".join(out)
+    print("\n" + text)
+    if args.report:
+        args.report.write_text(text + "\n", encoding="utf-8")
+    return 1 if missed or (compare is not None and compare.failures) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

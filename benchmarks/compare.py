@@ -1,0 +1,218 @@
+"""readlist, pubs and papis side by side on the same synthetic .bib files (part of benchmarks/bench.py).
+
+pubs and papis are installed from PyPI into their own virtualenvs under ``.tools/`` (gitignored) on first use.
+Each tool runs with its own temporary HOME, XDG dirs and config file, so no user configuration is read or
+touched. Every pubs/papis run is bounded by a timeout ("> N s" when it did not finish).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from bench import READLIST, REPO, Timing, isolated_env, measure, size_label, table
+from synth import PROBE_WORD
+
+TOOLS_DIR = REPO / ".tools"
+# pubs 0.9 imports bibtexparser 1's API and pyparsing without declaring them.
+PACKAGES = {"pubs": ["pubs==0.9.0", "bibtexparser<2", "pyparsing"], "papis": ["papis==0.16.1"]}
+OPS = ("import .bib", "list all", f"search '{PROBE_WORD}'", "mark one paper read (tag)", "export all to BibTeX")
+SPEEDUP_TARGET = 10.0
+OTHER_RUNS = 3
+# papis imports ~7 papers/s: 1k finishes in minutes, 10k is cut off
+IMPORT_CAP = {1_000: 400.0, 10_000: 120.0}
+OP_CAP = 120.0
+
+# Writes a papis library straight from a .bib (papis' own parser and YAML writer, one folder per paper), so the
+# other rows can run at 10k where `papis bibtex ... import` does not finish within its cap.
+PAPIS_BUILD = """
+import sys, uuid, pathlib
+import papis.bibtex, papis.yaml
+lib = pathlib.Path(sys.argv[2])
+for i, doc in enumerate(papis.bibtex.bibtex_to_dict(sys.argv[1])):
+    folder = lib / f"{i:06d}-{doc.get('ref', 'doc')}"
+    folder.mkdir(parents=True)
+    doc["papis_id"] = uuid.uuid4().hex
+    papis.yaml.data_to_yaml(str(folder / "info.yaml"), dict(doc))
+"""
+
+
+def ensure_tool(name: str) -> Path:
+    """The tool's executable, creating its virtualenv under .tools/ when missing."""
+    venv = TOOLS_DIR / name
+    exe = venv / "bin" / name
+    if not exe.exists():
+        print(f"  installing {name} into {venv} ...", flush=True)
+        subprocess.run([str(REPO / ".venv" / "bin" / "python"), "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", *PACKAGES[name]], check=True)
+    return exe
+
+
+class Tool(Protocol):
+    name: str
+
+    def import_timing(self, bib: Path, n: int, runs: int) -> Timing: ...
+    def commands(self, key: str) -> list[list[str]]: ...  # list, search, mark, export (in OPS order)
+
+
+class Readlist:
+    name = "readlist"
+
+    def __init__(self, bench: object, work: Path) -> None:
+        self.bench, self.work = bench, work
+        self.lib = work / "lib.sqlite"
+        work.mkdir(parents=True, exist_ok=True)
+        self.env = bench.env  # type: ignore[attr-defined]
+
+    def import_timing(self, bib: Path, n: int, runs: int) -> Timing:
+        # the budget table measured this import already (same .bib, same command): reuse it and its library
+        for row in self.bench.rows:  # type: ignore[attr-defined]
+            if row.name == "import .bib" and row.size == size_label(n) and row.timing is not None:
+                self.lib = self.bench.work / f"lib-{size_label(n)}.sqlite"  # type: ignore[attr-defined]
+                return row.timing
+        return measure(self._rl("import", str(bib)), self.env, runs, 900, lambda: _rm(self.lib))
+
+    def _rl(self, *args: str) -> list[str]:
+        return [READLIST, "--library", str(self.lib), *args]
+
+    def commands(self, key: str) -> list[list[str]]:
+        export = self._rl("export", "--format", "bibtex") if _exporters() else []
+        return [self._rl("list"), self._rl("list", "--search", PROBE_WORD), self._rl("read", key), export]
+
+
+class Pubs:
+    name = "pubs"
+
+    def __init__(self, work: Path) -> None:
+        self.exe = str(ensure_tool("pubs"))
+        self.home, self.lib = work / "home", work / "lib"
+        self.env = isolated_env(self.home)
+        self.conf = self.home / "pubsrc"
+        self.base = [self.exe, "-c", str(self.conf)]
+
+    def reset(self) -> None:
+        shutil.rmtree(self.lib, ignore_errors=True)
+        self.conf.unlink(missing_ok=True)
+        subprocess.run([*self.base, "init", "-p", str(self.lib)], env=self.env, check=True, capture_output=True)
+
+    def import_timing(self, bib: Path, n: int, runs: int) -> Timing:
+        return measure([*self.base, "import", str(bib)], self.env, runs, IMPORT_CAP[n], self.reset)
+
+    def build(self, bib: Path) -> None:
+        self.reset()
+        subprocess.run([*self.base, "import", str(bib)], env=self.env, check=True, capture_output=True)
+
+    def commands(self, key: str) -> list[list[str]]:
+        b = self.base
+        # pubs has no full-text search: a field query over the abstract is its equivalent
+        return [[*b, "list"], [*b, "list", f"abstract:{PROBE_WORD}"], [*b, "tag", key, "read"], [*b, "export"]]
+
+
+class Papis:
+    name = "papis"
+
+    def __init__(self, work: Path) -> None:
+        self.exe = ensure_tool("papis")
+        self.home, self.lib = work / "home", work / "lib"
+        self.env = isolated_env(self.home)
+        conf = self.home / "papis.conf"
+        conf.write_text(f"[settings]\ndefault-library = bench\n\n[bench]\ndir = {self.lib}\n", encoding="utf-8")
+        self.base = [str(self.exe), "-c", str(conf), "-l", str(self.lib)]
+
+    def reset(self) -> None:
+        shutil.rmtree(self.lib, ignore_errors=True)
+        shutil.rmtree(self.home / "cache" / "papis", ignore_errors=True)
+        self.lib.mkdir(parents=True)
+
+    def import_timing(self, bib: Path, n: int, runs: int) -> Timing:
+        cmd = [*self.base, "bibtex", "read", str(bib), "import", "--all", "--batch"]
+        return measure(cmd, self.env, runs, IMPORT_CAP[n], self.reset)
+
+    def build(self, bib: Path) -> None:
+        self.reset()
+        python = str(self.exe.parent / "python")
+        subprocess.run([python, "-c", PAPIS_BUILD, str(bib), str(self.lib)], env=self.env, check=True)
+
+    def commands(self, key: str) -> list[list[str]]:
+        b = self.base
+        return [
+            [*b, "list", "--all"],
+            [*b, "list", "--all", f"abstract:{PROBE_WORD}"],
+            [*b, "tag", "--add", "read", "--all", "--batch", f"ref:{key}"],
+            [*b, "export", "--all", "--format", "bibtex"],
+        ]
+
+
+@dataclass
+class Comparison:
+    text: str = ""
+    failures: list[str] = field(default_factory=list)
+
+
+def _rm(lib: Path) -> None:
+    for p in lib.parent.glob(lib.name + "*"):
+        p.unlink()
+
+
+def _exporters() -> bool:
+    from bench import exporters_available
+
+    return exporters_available()
+
+
+def _speedup(mine: Timing | None, others: list[Timing | None]) -> tuple[str, bool | None]:
+    """readlist's speedup over the faster other tool, and whether it meets the target (None: cannot tell)."""
+    if mine is None or mine.median is None:
+        return "n/a", None
+    finished = [t.median for t in others if t is not None and t.median is not None]
+    if finished:
+        ratio = min(finished) / mine.median
+        return f"{ratio:.1f}x", ratio >= SPEEDUP_TARGET
+    capped = [t.timeout for t in others if t is not None and t.timeout]
+    if capped:
+        ratio = min(capped) / mine.median
+        return f"> {ratio:.0f}x", True if ratio >= SPEEDUP_TARGET else None
+    return "n/a", None
+
+
+def compare_rows(work: Path, sizes: list[int], bench: object, runs: int) -> Comparison:
+    """Import, list, search, mark and export in each tool at each size; readlist's speedup per row."""
+    result = Comparison()
+    rows = []
+    for n in sizes:
+        size = size_label(n)
+        bib, key = bench.bib(n)  # type: ignore[attr-defined]
+        print(f"side by side at {size}:", flush=True)
+        tools: list[Readlist | Pubs | Papis] = [Readlist(bench, work / f"cmp-{size}-readlist")]
+        tools += [cls(work / f"cmp-{size}-{cls.name}") for cls in (Pubs, Papis)]
+        timings: dict[str, list[Timing | None]] = {}
+        for tool in tools:
+            tool_runs = runs if tool.name == "readlist" else OTHER_RUNS
+            imported = tool.import_timing(bib, n, tool_runs)
+            if not isinstance(tool, Readlist) and (imported.timeout or imported.error):
+                tool.build(bib)  # a complete library for the other rows, however the import ended
+            per_op: list[Timing | None] = [imported]
+            for cmd in tool.commands(key):
+                per_op.append(measure(cmd, tool.env, tool_runs, OP_CAP) if cmd else None)
+            timings[tool.name] = per_op
+            print(f"  {tool.name}: " + ", ".join(t.label() if t else "n/a" for t in per_op), flush=True)
+        for i, op in enumerate(OPS):
+            mine = timings["readlist"][i]
+            others = [timings["pubs"][i], timings["papis"][i]]
+            ratio, ok = _speedup(mine, others)
+            if n >= 10_000 and ok is False:
+                result.failures.append(f"{op} @ {size}")
+            cells = [t.label() if t else "n/a (not available)" for t in (mine, *others)]
+            rows.append([op, size, *cells, ratio, {True: "yes", False: "NO", None: "-"}[ok]])
+    headers = ["operation", "size", "readlist", "pubs 0.9.0", "papis 0.16.1", "speedup vs faster", ">= 10x"]
+    result.text = table(headers, rows)
+    result.text += (
+        f"\n\nreadlist: median of {runs} runs; pubs/papis: median of up to {OTHER_RUNS} runs (one run when a run "
+        f"takes over 10 s). Import caps: {', '.join(f'{size_label(k)} {v:.0f} s' for k, v in IMPORT_CAP.items())}"
+        f"; other operations {OP_CAP:.0f} s. pubs searches with `abstract:{PROBE_WORD}` (it has no full-text search),"
+        f" papis with `abstract:{PROBE_WORD}`, readlist with FTS5 over title, abstract and notes."
+    )
+    return result

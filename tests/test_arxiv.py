@@ -1,0 +1,212 @@
+"""arXiv: the Atom parser on every recorded sample, and the client over HTTP against the fake server."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from readlist.errors import ApiError
+from readlist.model import Record
+from readlist.resolve.arxiv import ArxivClient, parse_feed, title_phrase
+from readlist.resolve.http import Http
+from tests.fakeserver import FakeServer
+from tests.fakeserver.arxiv import BILLION_LAUGHS, EXTERNAL_ENTITY, MALFORMED
+from tests.paths import SAMPLES
+
+
+def sample(name: str) -> list[Record]:
+    return parse_feed((SAMPLES / name).read_bytes())
+
+
+def test_search_sample_2026() -> None:
+    records = sample("arxiv_2026_search_all-testing_start0_max10.xml")
+    assert len(records) == 10
+    assert sum(r.doi is not None for r in records) == 6
+    assert sum(r.journal is not None for r in records) == 6
+    first = records[0]
+    assert (first.arxiv_id, first.arxiv_version, first.primary_class) == ("2202.12139", 1, "cs.SE")
+    assert first.doi == "10.1109/icstw55395.2022.00035"
+    assert first.published == "2022-02-24" and first.year == 2022
+    assert first.url == "https://arxiv.org/abs/2202.12139"
+
+
+def test_boolean_search_sample_has_50_entries() -> None:
+    records = sample("arxiv_2026_search_boolean_submittedDate_max50.xml")
+    assert len(records) == 50 and all(r.arxiv_id and r.title and r.authors for r in records)
+
+
+def test_classic_2017_serialization() -> None:
+    records = sample("arxiv_classic2017_search_deep-dream_start0_max10.xml")
+    assert len(records) == 10
+    assert records[0].title == (
+        "Hierarchical Neural Representation of Dreamed Objects Revealed by Brain Decoding with Deep Neural Network "
+        "Features"
+    )
+    assert all("\n" not in r.title and "  " not in (r.abstract or "") for r in records)
+    by_id = {r.arxiv_id: r for r in records}
+    assert by_id["1511.08339"].doi == "10.3847/0004-637x/820/2/107"
+    assert by_id["1611.09520"].primary_class == "q-bio.NC" and by_id["1611.09520"].arxiv_version == 2
+    assert by_id["1611.09520"].published == "2016-11-29" and by_id["1611.09520"].updated == "2017-01-23"
+
+
+def test_old_style_ids() -> None:
+    (astro,) = sample("arxiv_2026_idlist_astro-ph_0601001_oldstyle_journalref.xml")
+    assert (astro.arxiv_id, astro.arxiv_version, astro.primary_class) == ("astro-ph/0601001", 1, "astro-ph")
+    assert astro.journal == "ActaAstron.56:1-50,2006"
+    assert astro.authors == ["Andrew Gould", "Susan Dorsher", "B. Scott Gaudi", "Andrzej Udalski"]
+    assert astro.abstract and not astro.abstract.startswith(" ")
+    (quant,) = sample("arxiv_2026_idlist_quant-ph_0201082v1_oldstyle_versioned.xml")
+    assert (quant.arxiv_id, quant.arxiv_version) == ("quant-ph/0201082", 1)
+
+
+def test_34_authors_utf8() -> None:
+    (record,) = sample("arxiv_2026_idlist_1707.08567_many_authors_utf8.xml")
+    assert len(record.authors) == 34 and "Dirk Wübben" in record.authors
+
+
+def test_title_zero() -> None:
+    (record,) = sample("arxiv_2026_idlist_2104.12255v1_title_is_0.xml")
+    assert record.title == "0" and record.arxiv_id == "2104.12255"
+
+
+@pytest.mark.parametrize(
+    ("name", "count"),
+    [
+        ("arxiv_2026_idlist_0000.0000_empty.xml", 0),
+        ("arxiv_2026_idlist_0808.05394_empty.xml", 0),
+        ("arxiv_2026_idlist_two_ids_one_nonexistent.xml", 1),
+    ],
+)
+def test_empty_and_partial_results(name: str, count: int) -> None:
+    assert len(sample(name)) == count
+
+
+def test_error_feed_raises_with_its_message() -> None:
+    with pytest.raises(ApiError, match="incorrect id format for abc"):
+        sample("arxiv_2026_error_http400_idlist_abc.xml")
+
+
+@pytest.mark.parametrize(
+    "body", [BILLION_LAUGHS, EXTERNAL_ENTITY, MALFORMED, b"<html><body>oops</body></html>", b"Rate exceeded."]
+)
+def test_hostile_or_broken_bodies_raise_api_error(body: bytes) -> None:
+    with pytest.raises(ApiError):
+        parse_feed(body)
+
+
+def test_pdf_link_variants_do_not_matter() -> None:
+    body = (SAMPLES / "arxiv_2026_idlist_2104.12255v1_title_is_0.xml").read_bytes().replace(b' title="pdf"', b"")
+    assert parse_feed(body)[0].arxiv_id == "2104.12255"
+
+
+@pytest.mark.parametrize(
+    ("title", "phrase"),
+    [
+        ("Adapt-$\\infty$: Scalable Lifelong Tuning", "Adapt infty Scalable Lifelong Tuning"),
+        ('C++ "quoted" (parens) & co.', "C quoted parens co"),
+        ("Skill-it! A Data-Driven Skills Framework", "Skill it A Data Driven Skills Framework"),
+    ],
+)
+def test_title_phrase(title: str, phrase: str) -> None:
+    assert title_phrase(title) == phrase
+
+
+# --- over HTTP --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def client(http: Http, fake_server: FakeServer) -> ArxivClient:
+    return ArxivClient(http, fake_server.arxiv_url)
+
+
+def corpus_titles(server: FakeServer) -> dict[str, str]:
+    return {p.arxiv_id: p.title for p in server.papers if p.arxiv_id}
+
+
+def test_query_is_encoded_once_and_hyphens_become_spaces(client: ArxivClient, fake_server: FakeServer) -> None:
+    fake_server.set_corpus([{"title": "Adapt-infty: Scalable C++ Tuning", "arxiv_id": "2410.10636"}])
+    records = client.search_titles(["Adapt-$\\infty$: Scalable C++ Tuning"])
+    assert [r.arxiv_id for r in records] == ["2410.10636"]
+    (request,) = fake_server.requests()
+    assert request.method == "POST"
+    assert request.param("search_query") == 'ti:"Adapt infty Scalable C Tuning"'
+    assert b"%2B" not in request.body and b"%22" in request.body
+
+
+def test_hyphen_or_plus_left_in_a_query_finds_nothing(http: Http, fake_server: FakeServer) -> None:
+    for query in ('ti:"Adapt-infty Scalable"', "ti:Adapt+infty"):
+        body = http.get(fake_server.arxiv_url, {"search_query": query}).content
+        assert parse_feed(body) == []
+
+
+def test_search_many_titles_in_few_post_requests(client: ArxivClient, fake_server: FakeServer) -> None:
+    known = corpus_titles(fake_server)
+    titles = list(known.values()) + [f"An Unknown Paper Number {n}" for n in range(200 - len(known))]
+    records = client.search_titles(titles)
+    found = {r.arxiv_id for r in records}
+    assert set(known) <= found
+    requests = fake_server.requests()
+    assert all(r.method == "POST" and len(r.target) < 4096 for r in requests)
+    first_round = -(-200 // client.batch_size)
+    assert len(requests) <= first_round + -(-(200 - len(known)) // client.retry_batch_size)
+    assert int(requests[0].param("max_results") or 0) == client.results_per_title * client.batch_size
+
+
+def test_crowded_out_title_is_found_by_a_smaller_retry(http: Http, fake_server: FakeServer) -> None:
+    generic = [{"title": f"Neural Networks Variant {n}", "arxiv_id": f"2301.0000{n}"} for n in range(6)]
+    specific = {"title": "Counting Sheep in Long Winter Nights with Many More Words", "arxiv_id": "2302.00001"}
+    fake_server.set_corpus([*generic, specific])
+    client = ArxivClient(http, fake_server.arxiv_url, batch_size=10, retry_batch_size=1, results_per_title=2)
+    records = client.search_titles(["Neural Networks", "Counting Sheep"])
+    assert "2302.00001" in {r.arxiv_id for r in records}
+    assert len(fake_server.requests()) == 2  # the batch, then the crowded-out title alone
+
+
+def test_transient_empty_feed_is_retried_in_smaller_batches(client: ArxivClient, fake_server: FakeServer) -> None:
+    titles = list(corpus_titles(fake_server).values())[:8]
+    fake_server.faults.push("empty")
+    assert len(client.search_titles(titles)) >= 8
+
+
+def test_fetch_ids_returns_all_of_more_than_ten(client: ArxivClient, fake_server: FakeServer) -> None:
+    known = list(corpus_titles(fake_server))[:25]
+    result = client.fetch_ids([*known, "0000.0000", "not-an-id", f"{known[0]}v1"])
+    assert set(result) == set(known)
+    (request,) = fake_server.requests()
+    assert int(request.param("max_results") or 0) >= 26
+    assert "not-an-id" not in (request.param("id_list") or "")
+
+
+def test_fetch_ids_chunks_by_100(http: Http, fake_server: FakeServer) -> None:
+    fake_server.set_corpus([{"title": f"Paper {n}", "arxiv_id": f"2401.{n:05d}"} for n in range(250)])
+    result = ArxivClient(http, fake_server.arxiv_url).fetch_ids([f"2401.{n:05d}" for n in range(250)])
+    assert len(result) == 250
+    assert [len((r.param("id_list") or "").split(",")) for r in fake_server.requests()] == [100, 100, 50]
+
+
+def test_classic_and_2026_feeds_parse_to_the_same_records(client: ArxivClient, fake_server: FakeServer) -> None:
+    ids = list(corpus_titles(fake_server))
+    modern = client.fetch_ids(ids)
+    fake_server.classic = True
+    settings = dataclasses.replace(client.http.settings, cache=client.http.settings.cache.with_name("classic.sqlite"))
+    with Http(settings) as http:
+        assert ArxivClient(http, fake_server.arxiv_url).fetch_ids(ids) == modern
+    assert b"ArXiv Query" in fake_server.respond(fake_server.requests()[-1])[1]
+
+
+def test_error_feed_over_http_raises(http: Http, fake_server: FakeServer) -> None:
+    response = http.get(fake_server.arxiv_url, {"id_list": "abc"})
+    assert response.status_code == 400
+    with pytest.raises(ApiError, match="incorrect id format for abc"):
+        parse_feed(response.content)
+
+
+@pytest.mark.parametrize("kind", ["malformed", "html", "billion-laughs", "xxe"])
+def test_unusable_feed_raises_and_is_not_cached(client: ArxivClient, fake_server: FakeServer, kind: str) -> None:
+    arxiv_id = next(iter(corpus_titles(fake_server)))
+    fake_server.faults.push(kind)
+    with pytest.raises(ApiError):
+        client.fetch_ids([arxiv_id])
+    assert set(client.fetch_ids([arxiv_id])) == {arxiv_id}
+    assert len(fake_server.requests()) == 2
