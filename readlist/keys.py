@@ -128,21 +128,36 @@ def _render(pattern: str, title: str, authors: list[str], year: int | None) -> s
     return _KEY_UNSAFE.sub("", anyascii(key)) or f"paper{year or ''}"
 
 
+def _suffix(n: int) -> str:
+    """0 -> "a", 25 -> "z", 26 -> "aa", ...: bijective base 26."""
+    suffix = ""
+    while True:
+        suffix = ascii_lowercase[n % 26] + suffix
+        n = n // 26 - 1
+        if n < 0:
+            return suffix
+
+
 def unique_key(base: str, taken: Callable[[str], bool]) -> str:
-    """``base``, else ``base`` + a, b, ... z, aa, ab, ... : the first one not taken."""
+    """``base``, else ``base`` + a, b, ... z, aa, ab, ...: a free suffix.
+
+    Suffixes are handed out in order, so the taken ones form a prefix of that order; an
+    exponential then binary search finds the first free one in O(log n) look-ups, which keeps
+    a page of 10,000 similar titles from costing 10,000² look-ups.
+    """
     if not taken(base):
         return base
-    n = 0
-    while True:
-        suffix, i = "", n
-        while True:
-            suffix = ascii_lowercase[i % 26] + suffix
-            i = i // 26 - 1
-            if i < 0:
-                break
-        if not taken(base + suffix):
-            return base + suffix
-        n += 1
+    hi = 1
+    while taken(base + _suffix(hi - 1)):
+        hi *= 2
+    lo = hi // 2  # suffixes below lo are taken, _suffix(hi - 1) is free
+    while lo < hi - 1:
+        mid = (lo + hi) // 2
+        if taken(base + _suffix(mid - 1)):
+            lo = mid
+        else:
+            hi = mid
+    return base + _suffix(hi - 1)
 
 
 def make_key(

@@ -96,9 +96,9 @@ def test_hostile_bib_reports_each_problem_and_keeps_the_valid_entries(cli: Cli, 
     res = cli.proc("import", str(bib))
     assert res.exit_code == 1 and "Traceback" not in res.stderr
     errors = error_lines(res.stderr)
-    assert f"error: {bib}:14: duplicate key 'good1'; the first entry with it is kept" in errors
-    assert any(e.startswith(f"error: {bib}:19: BibTeX block could not be parsed") for e in errors)
-    assert f"error: {bib}:32: entry empty: has no title, eprint or doi" in errors
+    assert f"error: {bib}:13: duplicate key 'good1'; the first entry with it is kept" in errors
+    assert any(e.startswith(f"error: {bib}:18: BibTeX block could not be parsed") for e in errors)
+    assert f"error: {bib}:31: entry empty: has no title, eprint or doi" in errors
     papers = {p["title"]: p for p in listed(cli)}
     good = papers["Good RL Paper with 100% & $5 and $\\infty$"]
     assert good["key"] == "good1"
