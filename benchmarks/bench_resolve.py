@@ -30,10 +30,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server() -> tuple[subprocess.Popen, str]:
+def start_server(fill: bool) -> tuple[subprocess.Popen, str]:
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakeserver", "--port", str(port)], cwd=REPO,
+        [sys.executable, "-m", "tests.fakeserver", "--port", str(port), *(["--fill-seeds"] if fill else [])], cwd=REPO,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -62,8 +62,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--arxiv-interval", default="3")
     parser.add_argument("--s2-interval", default="1")
+    parser.add_argument(
+        "--recorded-only", action="store_true",
+        help="serve only the recorded corpus (most seed papers then look absent from arXiv, each costing an S2 "
+        "title match); by default every seed paper the corpus lacks gets a synthetic arXiv record, as on the real API",
+    )  # fmt: skip
     args = parser.parse_args()
-    server, base = start_server()
+    server, base = start_server(fill=not args.recorded_only)
     ok = True
     try:
         with tempfile.TemporaryDirectory() as tmp:
