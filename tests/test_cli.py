@@ -187,3 +187,23 @@ def test_library_option_and_schema(cli: Cli, tmp_path: Path) -> None:
         assert db.execute("PRAGMA user_version").fetchone()[0] >= 1
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_export_then_import_gives_back_the_same_papers(tmp_path: Path) -> None:
+    first = Cli(tmp_path / "a")
+    assert first("add", "--no-resolve", str(seed("003")), "-", input="2402.15567\n").exit_code == 0
+    key = papers(first)[0]["key"]
+    assert first("read", key).exit_code == 0
+    assert first("note", key, "A note with 100% {braces} & $math$.").exit_code == 0
+    assert first("note", key, "A second note.").exit_code == 0
+    assert first("tag", key, "rl", "to-cite").exit_code == 0
+    out = tmp_path / "out.bib"
+    assert first("export", "--format", "bibtex", "-o", str(out)).exit_code == 0
+    second = Cli(tmp_path / "b")
+    res = second("import", str(out))
+    assert res.exit_code == 0, res.stderr
+    fields = ("key", "title", "arxiv_id", "doi", "year", "tags", "notes", "state")
+    assert [{f: p[f] for f in fields} for p in papers(second)] == [{f: p[f] for f in fields} for p in papers(first)]
+    again = tmp_path / "again.bib"
+    assert second("export", "--format", "bibtex", "-o", str(again)).exit_code == 0
+    assert again.read_text(encoding="utf-8") == out.read_text(encoding="utf-8")

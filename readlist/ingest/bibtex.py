@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from readlist.errors import InputError
@@ -14,21 +15,53 @@ _MATH = re.compile(r"(?<!\\)\$[^$]*(?<!\\)\$")
 _KNOWN = {
     "title", "author", "abstract", "doi", "eprint", "archiveprefix", "eprinttype", "year", "date",
     "keywords", "note", "url", "journal", "booktitle", "volume", "pages", STATE_FIELD,
+    # written by readlist's own exporters; derived from the fields above, so not kept as extras
+    "readlist-status", "key", "howpublished", "eprintclass", "primaryclass", "journaltitle", "month",
 }  # fmt: skip
 _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
 
 
+# text-mode symbol commands that exporters (ours included) write for characters special to LaTeX
+_SYMBOLS = {
+    "textbraceleft": "{", "textbraceright": "}", "textless": "<", "textgreater": ">", "textbackslash": "\\",
+    "textasciitilde": "~", "textasciicircum": "^", "textunderscore": "_", "textbar": "|",
+    "textperiodcentered": "·", "textdollar": "$", "textbullet": "•", "textcopyright": "©", "textdegree": "°",
+    "textdiv": "÷", "texteuro": "€", "textexclamdown": "¡", "textmu": "µ", "textpm": "±", "textquestiondown": "¿",
+    "textregistered": "®", "texttimes": "×", "texttrademark": "™",
+}  # fmt: skip
+
+
+_LIGATURES = (("--", "\ue000"), ("``", "\ue001"), ("''", "\ue002"))
+
+
+@functools.cache
+def _decoder():  # noqa: ANN202 - pylatexenc is imported lazily
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+    macros = [MacroTextSpec(name, text) for name, text in _SYMBOLS.items()]
+    context = get_default_latex_context_db()
+    context.add_context_category("readlist-symbols", prepend=True, macros=macros)
+    return LatexNodes2Text(latex_context=context, math_mode="verbatim", strict_latex_spaces=True)
+
+
 def latex_to_text(value: str) -> str:
     """Decode LaTeX to Unicode text (accents, escapes, protective braces), keeping ``$math$`` verbatim."""
-    from pylatexenc.latex2text import LatexNodes2Text
 
-    decoder = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
+    def decode(text: str) -> str:
+        # keep -- and quote pairs as typed: they are text here, not LaTeX ligatures to convert
+        for seq, mark in _LIGATURES:
+            text = text.replace(seq, mark)
+        text = _decoder().latex_to_text(text)
+        for seq, mark in _LIGATURES:
+            text = text.replace(mark, seq)
+        return text
+
     out, pos = [], 0
     for m in _MATH.finditer(value):
-        out.append(decoder.latex_to_text(value[pos : m.start()]))
+        out.append(decode(value[pos : m.start()]))
         out.append(m.group(0))
         pos = m.end()
-    out.append(decoder.latex_to_text(value[pos:]))
+    out.append(decode(value[pos:]))
     return " ".join("".join(out).split())
 
 
@@ -88,7 +121,7 @@ def _to_entry(entry_type: str, key: str, fields: dict[str, str], source: str, li
     if state is not None and state not in READ_STATES:
         raise ValueError(f"{STATE_FIELD} must be one of {', '.join(READ_STATES)}, not {state!r}")
     authors = [display_name(latex_to_text(a)) for a in re.split(r"\s+and\s+", fields.get("author", "")) if a.strip()]
-    note = latex_to_text(fields["note"]) if fields.get("note") else ""
+    notes = [latex_to_text(n) for n in re.split(r"\n\s*\n", fields.get("note", ""))]
     return Entry(
         source_file=source,
         source_line=line,
@@ -104,7 +137,7 @@ def _to_entry(entry_type: str, key: str, fields: dict[str, str], source: str, li
         venue=latex_to_text(fields.get("booktitle") or fields.get("journal") or "") or None,
         fields={k: v for k, v in fields.items() if k not in _KNOWN and k != "crossref"}
         | {k: fields[k] for k in ("url", "volume", "pages") if fields.get(k)},
-        notes=[n for n in note.split("\n\n") if n.strip() and n.strip().lower() != "unresolved"],
+        notes=[n for n in notes if n and not (n == "unresolved" and "readlist-status" in fields)],
         tags=[latex_to_text(t) for t in _split_list(fields.get("keywords", ""))],
         state=state,
     )
