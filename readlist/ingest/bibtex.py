@@ -35,7 +35,7 @@ _LIGATURES = (("--", "\ue000"), ("``", "\ue001"), ("''", "\ue002"))
 
 
 @functools.cache
-def _decoder():  # noqa: ANN202 - pylatexenc is imported lazily
+def _decoder():
     from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
     macros = [MacroTextSpec(name, text) for name, text in _SYMBOLS.items()]
