@@ -429,6 +429,9 @@ def export(
         from readlist.export.aux import cited_keys
 
         keys = cited_keys(aux)
+        if "*" in keys:  # \nocite{*}: the whole library
+            keys = None
+    if keys is not None:
         known = {p.key for p in rl.papers()}
         for missing in sorted(set(keys) - known):
             click.echo(f"warning: {aux}: cited key {missing!r} is not in the library", err=True)

@@ -207,3 +207,19 @@ def test_export_then_import_gives_back_the_same_papers(tmp_path: Path) -> None:
     again = tmp_path / "again.bib"
     assert second("export", "--format", "bibtex", "-o", str(again)).exit_code == 0
     assert again.read_text(encoding="utf-8") == out.read_text(encoding="utf-8")
+
+
+def test_export_for_a_paper_writes_exactly_the_cited_entries(seeded: Cli, tmp_path: Path) -> None:
+    keys = [p["key"] for p in papers(seeded)][:3]
+    aux = tmp_path / "paper.aux"
+    aux.write_text(
+        f"\\relax\n\\citation{{{keys[0]},{keys[1]}}}\n\\abx@aux@cite{{0}}{{{keys[2]}}}\n\\citation{{nosuchkey}}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "paper.bib"
+    res = seeded("export", "--aux", str(aux), "-o", str(out))
+    assert res.exit_code == 0
+    assert "cited key 'nosuchkey' is not in the library" in res.stderr
+    import bibtexparser
+
+    assert sorted(e.key for e in bibtexparser.parse_file(str(out)).entries) == sorted(keys)
