@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from bench import READLIST, REPO, Timing, isolated_env, measure, size_label, table
+from bench import REPO, Timing, isolated_env, measure, size_label, table
 from synth import PROBE_WORD
 
 TOOLS_DIR = REPO / ".tools"
@@ -76,7 +76,7 @@ class Readlist:
         return measure(self._rl("import", str(bib)), self.env, runs, 900, lambda: _rm(self.lib))
 
     def _rl(self, *args: str) -> list[str]:
-        return [READLIST, "--library", str(self.lib), *args]
+        return [self.bench.exe, "--library", str(self.lib), *args]  # type: ignore[attr-defined]
 
     def commands(self, key: str) -> list[list[str]]:
         export = self._rl("export", "--format", "bibtex") if _exporters() else []

@@ -6,7 +6,6 @@ Programs and tests use this module directly; the CLI only parses arguments and p
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -15,7 +14,6 @@ from typing import TYPE_CHECKING, TextIO
 
 from readlist.config import Settings
 from readlist.errors import InputError, ReadlistError
-from readlist.ingest import read_inputs
 from readlist.model import Entry, Outcome, Paper
 from readlist.store import Filters, Store
 from readlist.text import normalize_title
@@ -69,8 +67,19 @@ class ReadingList:
 
     def add(self, inputs: Sequence[str], resolve: bool = True, progress: ProgressSink | None = None) -> Report:
         """Parse inputs, resolve the papers that are new, and store everything in one transaction."""
+        from readlist.ingest.reader import read_inputs
+        from readlist.keys import key_pattern
+
+        pattern = key_pattern(self.settings.key_style, self.settings.key_pattern)  # a bad style fails first
         parsed = read_inputs(list(inputs))
         report = Report(problems=parsed.problems)
+        if not resolve:
+            # nothing to wait for: look each entry up once, under the write lock (which also finds an entry
+            # stored earlier in this batch)
+            with self.store.transaction(bulk=True):
+                for entry in parsed.entries:
+                    self._store(entry, Outcome("pending", reason=NOT_RESOLVED), pattern, report)
+            return report
         known: list[tuple[int, Entry]] = []
         groups: dict[tuple[str, str], list[Entry]] = {}
         for entry in parsed.entries:
@@ -80,24 +89,27 @@ class ReadingList:
             else:
                 groups.setdefault(_identity(entry), []).append(entry)
         heads = [g[0] for g in groups.values()]
-        outcomes = self._resolve(heads, report, progress) if resolve and heads else [None] * len(heads)
-        with self.store.transaction():
+        outcomes = self._resolve(heads, report, progress) if heads else []
+        with self.store.transaction(bulk=True):
             for pid, entry in known:
                 self._attach(pid, entry)
             report.merged += len(known)
             for entries, outcome in zip(groups.values(), outcomes, strict=True):
-                outcome = outcome or Outcome("pending", reason=NOT_RESOLVED)
-                pid = self.store.find_existing(entries[0])  # another process may have added it meanwhile
-                if pid is None:
-                    pid = self.store.insert(entries[0], outcome, key_pattern=self.settings.key_pattern)
-                    report.added += 1
-                else:
-                    self._attach(pid, entries[0])
-                    report.merged += 1
+                pid = self._store(entries[0], outcome, pattern, report)  # another process may have added it
                 for entry in entries[1:]:
                     self._attach(pid, entry)
                 report.merged += len(entries) - 1
         return report
+
+    def _store(self, entry: Entry, outcome: Outcome, key_pattern: str, report: Report) -> int:
+        """Insert a new paper, or attach the entry to the paper it is already stored as; returns its id."""
+        pid = self.store.find_existing(entry)
+        if pid is None:
+            report.added += 1
+            return self.store.insert(entry, outcome, key_pattern=key_pattern)
+        self._attach(pid, entry)
+        report.merged += 1
+        return pid
 
     def _attach(self, pid: int, entry: Entry) -> None:
         self.store.add_source(pid, entry)
@@ -170,6 +182,10 @@ class ReadingList:
     def papers(self, filters: Filters = Filters()) -> Iterator[Paper]:
         return self.store.papers(filters)
 
+    def listing(self, filters: Filters = Filters()) -> Iterator[tuple[int, str, str, str, int | None, str]]:
+        """What `readlist list` prints of the matching papers (see `Store.listing`), without loading them."""
+        return self.store.listing(filters)
+
     def set_state(self, refs: Sequence[str], state: str) -> list[Paper]:
         with self.store.transaction():
             ids = [self.store.lookup(r) for r in refs]
@@ -228,39 +244,47 @@ class ReadingList:
         keys: Sequence[str] | None = None,
     ) -> int:
         """Write the selected papers; a file is replaced atomically (old or new, never half)."""
-        from readlist.export import get_exporter
+        from readlist.export import export, get_exporter
         from readlist.export.base import ExportOptions
 
         exporter = get_exporter(fmt)
-        papers = self.store.papers(filters)
-        if keys is not None:
-            wanted = set(keys)
-            papers = (p for p in papers if p.key in wanted)
-        counted = _Counted(papers)
+        options = options or ExportOptions()
         if output is None:
             assert stream is not None
-            exporter.write(counted, stream, options or ExportOptions())
-        else:
-            with atomic_write(output) as out:
-                exporter.write(counted, out, options or ExportOptions())
-        return counted.n
+            return export(self.store, exporter, stream, options, filters, keys)
+        with atomic_write(output) as out:
+            return export(self.store, exporter, out, options, filters, keys)
 
 
-class _Counted:
-    def __init__(self, it: Iterator[Paper]) -> None:
-        self.it, self.n = it, 0
-
-    def __iter__(self) -> Iterator[Paper]:
-        for p in self.it:
-            self.n += 1
-            yield p
+def _remove_orphans(path: Path) -> None:
+    """Delete temporary files that a killed export to ``path`` left behind (their process is gone)."""
+    for tmp in path.parent.glob(f".{path.name}.*.tmp"):
+        pid = tmp.name[len(path.name) + 2 :].split(".", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass  # alive, or someone else's process
 
 
 @contextmanager
 def atomic_write(path: Path) -> Iterator[TextIO]:
-    """Write to a temporary file beside ``path`` and rename it over ``path`` once complete."""
+    """Write to a temporary file beside ``path`` and rename it over ``path`` once complete.
+
+    A path that exists and is not a regular file (``/dev/stdout``, a named pipe) is written to directly.
+    """
+    import tempfile
+
+    if path.exists() and not path.is_file():
+        with path.open("w", encoding="utf-8", newline="\n") as out:
+            yield out
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    _remove_orphans(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
             yield out

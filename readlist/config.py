@@ -7,7 +7,6 @@ Nothing else in readlist reads ``os.environ``. Precedence: explicit argument
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -24,6 +23,7 @@ _KEYS: dict[str, tuple[str, type]] = {
     "s2_api_key": ("READLIST_S2_API_KEY", str),
     "arxiv_interval": ("READLIST_ARXIV_INTERVAL", float),
     "s2_interval": ("READLIST_S2_INTERVAL", float),
+    "key_style": ("READLIST_KEY_STYLE", str),
     "key_pattern": ("READLIST_KEY_PATTERN", str),
 }
 
@@ -43,7 +43,8 @@ class Settings:
     s2_api_key: str | None = field(default=None, repr=False)  # a secret: never printed
     arxiv_interval: float = 3.0
     s2_interval: float = 1.0
-    key_pattern: str = "{auth}{year}{title}"
+    key_style: str = "default"  # keys.STYLES; a key_pattern, when set, wins
+    key_pattern: str | None = None
     offline: bool = False
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
@@ -63,6 +64,8 @@ def load_settings(env: dict[str, str] | None = None, **overrides: object) -> Set
     values: dict[str, object] = {}
     path = config_path(env)
     if path.is_file():
+        import tomllib
+
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -33,6 +33,7 @@ _CORPORATE = re.compile(
     r"|foundation|project|committee|association|society|council|initiative|organi[sz]ation|cent(er|re)|alliance)\b",
     re.IGNORECASE,
 )
+_CAPITALIZED = re.compile(r"[^\W\d_][^\s~\\-]*")  # a word pybtex keeps whole, checked for a capital below
 _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_:.-]+")
 
 
@@ -58,8 +59,6 @@ def parse_name(name: str) -> NameParts:
     A trailing "Jr."/"III" without a comma (as sources print it) is taken as the lineage. Corporate
     names, names pybtex cannot parse, and names containing "and" are kept whole as ``literal``.
     """
-    from pybtex.database import Person
-
     name = " ".join(name.split())
     if not name:
         return NameParts()
@@ -69,6 +68,16 @@ def parse_name(name: str) -> NameParts:
     tokens = name.split()
     if "," not in name and len(tokens) > 2 and tokens[-1].lower().rstrip(",") in _SUFFIXES:
         jr, name = tokens[-1], " ".join(tokens[:-1])
+    tokens = name.split()
+    if "," not in name and all(_CAPITALIZED.fullmatch(t) and t[0].isupper() for t in tokens):
+        # pybtex's answer for "First Middle Last" with every word capitalized (no von part), ~20x faster
+        return NameParts(first=" ".join(tokens[:-1]), last=tokens[-1], jr=jr)
+    return _pybtex_parts(name, jr)
+
+
+def _pybtex_parts(name: str, jr: str = "") -> NameParts:
+    from pybtex.database import Person
+
     try:
         person = Person(name)
     except Exception:  # pybtex raises plain exceptions on odd names
@@ -174,8 +183,13 @@ def make_key(
     ``auth.lower + shorttitle(3,3) + year``, ``brownLanguageModelsAre2020``). Pattern placeholders:
     {auth} {Auth} {year} {title} {Title} {shorttitle} {ShortTitle}. A clash gets a, b, ... appended.
     """
-    if pattern is None:
-        if style not in STYLES:
-            raise ReadlistError(f"unknown key style {style!r}; known: {', '.join(STYLES)}")
-        pattern = STYLES[style]
-    return unique_key(_render(pattern, title, authors, year), taken)
+    return unique_key(_render(key_pattern(style, pattern), title, authors, year), taken)
+
+
+def key_pattern(style: str, pattern: str | None = None) -> str:
+    """The pattern new keys follow: ``pattern`` if given, else the named style's (an unknown style is an error)."""
+    if pattern:
+        return pattern
+    if style not in STYLES:
+        raise ReadlistError(f"unknown key style {style!r}; known: {', '.join(STYLES)}")
+    return STYLES[style]

@@ -14,16 +14,19 @@ _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 def strip_latex(text: str) -> str:
     """Reduce LaTeX markup to its letters: ``$\\infty$`` -> ``infty``, ``{\\'e}`` -> ``e``."""
-    prev = None
-    while prev != text:
-        prev, text = text, _LATEX_CMD_ARG.sub(r"\1", text)
-    text = _LATEX_ACCENT.sub("", text)
-    text = _LATEX_CMD.sub(r"\1", text)
+    if "\\" in text:  # commands and accents (most titles have none)
+        prev = None
+        while prev != text:
+            prev, text = text, _LATEX_CMD_ARG.sub(r"\1", text)
+        text = _LATEX_ACCENT.sub("", text)
+        text = _LATEX_CMD.sub(r"\1", text)
     return text.replace("$", "").replace("{", "").replace("}", "")
 
 
 def fold(text: str) -> str:
     """Unicode-fold to lower-case letters and digits without accents."""
+    if text.isascii():  # NFKD and accent removal leave ASCII unchanged (most titles and abstracts)
+        return text.lower()
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return text.casefold()

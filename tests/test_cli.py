@@ -111,6 +111,14 @@ def test_ids_urls_and_dois_in_any_mix(cli: Cli, tmp_path: Path) -> None:
     assert [p["doi"] for p in listed if p["doi"]] == ["10.1038/s42256-024-00832-8"]
 
 
+def test_identifiers_given_as_arguments(cli: Cli) -> None:
+    res = cli("add", "--no-resolve", "arXiv:2402.15567v2", "https://doi.org/10.1038/S42256-024-00832-8", "nofile.txt")
+    assert res.exit_code == 1 and res.stderr.strip() == "error: nofile.txt: no such file"
+    listed = papers(cli)
+    assert {(p["arxiv_id"], p["doi"]) for p in listed} == {("2402.15567", None), (None, "10.1038/s42256-024-00832-8")}
+    assert all(p["status"] == "pending" for p in listed)
+
+
 def test_rename_key_and_remove(seeded: Cli) -> None:
     p = papers(seeded, "--search", "Hilbert")[0]
     assert seeded("key", p["key"], "park2024hilp").exit_code == 0
@@ -223,3 +231,23 @@ def test_export_for_a_paper_writes_exactly_the_cited_entries(seeded: Cli, tmp_pa
     import bibtexparser
 
     assert sorted(e.key for e in bibtexparser.parse_file(str(out)).entries) == sorted(keys)
+
+
+def test_plain_list_prints_one_line_per_paper_in_key_order(cli: Cli, tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "@article{zeta2021, title = {Last by Key}, year = 2021, readlist-state = {read}}\n"
+        "@misc{alpha, title = {First by Key}}\n"
+        "@article{mid2019, title = {Middle {BERT} Paper}, year = 2019, readlist-state = {reading}}\n",
+        encoding="utf-8",
+    )
+    assert cli("import", str(bib)).exit_code == 0
+    ids = {p["key"]: p["id"] for p in papers(cli)}
+    assert cli("list").stdout.splitlines() == [
+        f"{ids['alpha']:>5} [ ] alpha                        pending            First by Key",
+        f"{ids['mid2019']:>5} [~] mid2019                      pending      2019  Middle BERT Paper",
+        f"{ids['zeta2021']:>5} [x] zeta2021                     pending      2021  Last by Key",
+    ]
+    assert [line.split()[2] for line in cli("list", "--state", "read").stdout.splitlines()] == ["zeta2021"]
+    assert [line.split()[2] for line in cli("list", "--search", "bert").stdout.splitlines()] == ["mid2019"]
+    assert cli("list", "--tag", "nothing-has-it").stdout == ""

@@ -87,6 +87,11 @@ HOSTILE_BIB = r"""@string{conf = "Conference on Hostile Inputs"}
 @misc{empty,
   year = 2000
 }
+
+@article{twice,
+  title = {First},
+  title = {Second}
+}
 """
 
 
@@ -99,6 +104,7 @@ def test_hostile_bib_reports_each_problem_and_keeps_the_valid_entries(cli: Cli, 
     assert f"error: {bib}:13: duplicate key 'good1'; the first entry with it is kept" in errors
     assert any(e.startswith(f"error: {bib}:18: BibTeX block could not be parsed") for e in errors)
     assert f"error: {bib}:31: entry empty: has no title, eprint or doi" in errors
+    assert f"error: {bib}:35: entry 'twice' repeats a field (title); skipped" in errors
     papers = {p["title"]: p for p in listed(cli)}
     good = papers["Good RL Paper with 100% & $5 and $\\infty$"]
     assert good["key"] == "good1"

@@ -220,6 +220,22 @@ def test_progress_reports_every_entry(fake_server: FakeServer, fake_settings: Se
     assert "requests" in lines[-1] and "cache hits" in lines[-1]
 
 
+def test_bar_is_full_only_when_the_records_are_complete(fake_server: FakeServer, fake_settings: Settings) -> None:
+    entries, _ = parse_page(seed("003").read_text(encoding="utf-8"), "003.txt")
+    out = io.StringIO()
+    r = Resolver(fake_settings, progress=BarProgress(out))
+    try:
+        r.resolve(entries)
+    finally:
+        r.close()
+    draws = out.getvalue().split("\r\x1b[2K")[1:]
+    full = "[" + "#" * BarProgress.WIDTH + "]"
+    assert [full in d for d in draws] == [False] * (len(draws) - 1) + [True]
+    n = len(entries)
+    assert any(f"{n}/{n} entries" in d and "completing records" in d for d in draws[:-1])  # the enrichment step
+    assert "completing" not in draws[-1]
+
+
 def test_live_bar_redraws_one_line() -> None:
     out = io.StringIO()
     bar = BarProgress(out)

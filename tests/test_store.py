@@ -99,7 +99,7 @@ def test_migration_backs_up_first_and_a_failed_one_leaves_the_library_as_it_was(
     broken = (len(real) + 1, f"{len(real) + 1:04d}_broken.sql", "ALTER TABLE papers ADD COLUMN x TEXT;\nNOT SQL;\n")
     monkeypatch.setattr(store_db, "_migrations", lambda: [*real, broken])
     monkeypatch.setattr(store_db, "SCHEMA_VERSION", broken[0])
-    with pytest.raises(ReadlistError, match=r"migration 0002_broken\.sql failed; the library is unchanged"):
+    with pytest.raises(ReadlistError, match=rf"migration {broken[1]} failed; the library is unchanged"):
         Store(path)
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == len(real)
@@ -123,3 +123,49 @@ def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(ReadlistError, match="not a readlist library"):
         Store(path)
+
+
+def search(store: Store, words: str) -> list[str]:
+    return [p.title for p in store.papers(Filters(search=words))]
+
+
+def test_bulk_transaction_indexes_new_papers_at_the_end_and_a_failed_one_leaves_indexing_on(store: Store) -> None:
+    with store.transaction(bulk=True):
+        store.insert(Entry("a.bib", 1, title="Wombat burrows", abstract="On marsupials.", notes=["quokka"]), None)
+        store.insert(Entry("a.bib", 2, title="Numbat diets"), None)
+        store.add_note(store.lookup("1"), "echidna")
+    assert search(store, "wombat") == search(store, "marsupials") == ["Wombat burrows"]
+    assert search(store, "quokka") == search(store, "echidna") == ["Wombat burrows"]  # notes, whenever added
+    assert search(store, "numbat") == ["Numbat diets"]
+    with pytest.raises(RuntimeError), store.transaction(bulk=True):
+        store.insert(Entry("a.bib", 3, title="Lost bilby"), None)
+        raise RuntimeError("boom")
+    add(store, Entry("p.txt", 1, title="Platypus eggs"))  # an ordinary insert is indexed by the trigger again
+    assert search(store, "bilby") == [] and search(store, "platypus") == ["Platypus eggs"]
+    assert store.conn.execute("SELECT count(*) FROM fts_deferred").fetchone()[0] == 0
+
+
+def test_a_library_from_before_the_listing_index_is_migrated_and_stays_searchable(tmp_path: Path) -> None:
+    path = tmp_path / "lib.sqlite"
+    listing = next(n for n, name, _ in store_db._migrations() if "listing" in name)
+    db = sqlite3.connect(path, isolation_level=None)
+    for number, _, sql in store_db._migrations():
+        if number < listing:
+            for statement in store_db._statements(sql):
+                db.execute(statement)
+    db.execute(f"PRAGMA user_version = {listing - 1}")
+    db.execute(
+        "INSERT INTO papers (key, title, title_norm, abstract, year, state, added_at, updated_at) "
+        "VALUES ('old2020wombat', 'Wombat burrows', 'wombat burrows', 'On marsupials.', 2020, 'read', 'x', 'x')"
+    )
+    db.close()
+    store = Store(path)
+    try:
+        assert [row[1:] for row in store.listing()] == [("old2020wombat", "read", "pending", 2020, "Wombat burrows")]
+        assert search(store, "marsupials") == ["Wombat burrows"]
+        with store.transaction(bulk=True):
+            store.insert(Entry("a.bib", 1, title="Numbat diets", key="new2021numbat"), None)
+        assert search(store, "numbat") == ["Numbat diets"]
+        assert [row[1] for row in store.listing(Filters(state="unread"))] == ["new2021numbat"]
+    finally:
+        store.close()

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+import hashlib
+import sys
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from importlib.machinery import PathFinder
 from pathlib import Path
 from typing import Protocol, TextIO
 
@@ -25,6 +30,61 @@ class Exporter(Protocol):
     suffix: str  # ".bib", ".md", ".json"
 
     def write(self, papers: Iterable[Paper], out: TextIO, options: ExportOptions) -> None: ...
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """How an exporter renders one paper with given options."""
+
+    variant: str  # everything the text depends on besides the paper (and readlist's code, see code_version)
+    render: Callable[[Paper], str]
+
+
+class EntryExporter(ABC):
+    """An exporter whose document is one text per paper, assembled; a text depends only on the paper and the
+    renderer's variant, so an export streams the texts the library stores (``Store.export_texts``).
+
+    A plugin subclassing this must put its own version in ``variant``: stored texts are reused while it matches.
+    """
+
+    name: str
+    suffix: str
+
+    @abstractmethod
+    def renderer(self, options: ExportOptions) -> Renderer: ...
+
+    @abstractmethod
+    def assemble(self, texts: Iterable[bytes], out: TextIO, options: ExportOptions) -> None:
+        """Write the document made of these texts (UTF-8, in key order); see ``byte_writer``."""
+
+    def write(self, papers: Iterable[Paper], out: TextIO, options: ExportOptions) -> None:
+        render = self.renderer(options).render
+        self.assemble((render(p).encode() for p in papers), out, options)
+
+
+def byte_writer(out: TextIO) -> Callable[[bytes], object]:
+    """A function writing UTF-8 to ``out``: straight to its binary buffer when it has one and encodes UTF-8
+    (stored texts are written without being decoded and encoded again), else decoded."""
+    buffer = getattr(out, "buffer", None)
+    if buffer is None or (getattr(out, "encoding", None) or "").lower().replace("-", "") != "utf8":
+        return lambda data: out.write(data.decode())
+    out.flush()
+    return buffer.write
+
+
+@functools.cache
+def code_version() -> str:
+    """A digest of the code a stored text was rendered with: readlist's sources, the Python version (its
+    Unicode database decides escapes) and the installed pybtex (it splits names)."""
+    digest = hashlib.blake2b(digest_size=12)
+    digest.update(sys.version.encode())
+    root = Path(__file__).resolve().parents[1]
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    spec = PathFinder.find_spec("pybtex")
+    if spec is not None and spec.origin:
+        digest.update(" ".join(sorted(p.name for p in Path(spec.origin).parents[1].glob("pybtex-*"))).encode())
+    return digest.hexdigest()
 
 
 ARXIV_ABS = "https://arxiv.org/abs/"

@@ -1,4 +1,4 @@
-"""BibTeX and biblatex export, written entry by entry with bibtexparser's writer.
+"""BibTeX and biblatex export, one entry per paper, written as text (``  name = {value},`` per field).
 
 An arXiv preprint is ``@misc`` (BibTeX) or ``@online`` (biblatex); a paper with a venue is
 ``@inproceedings``/``@article`` and keeps its eprint; a paper not yet resolved is ``@misc`` with
@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from functools import partial
-from itertools import islice
+from functools import lru_cache, partial
 from typing import TextIO
 
-import bibtexparser
-from bibtexparser.library import Library
-from bibtexparser.middlewares import AddEnclosingMiddleware
-from bibtexparser.model import Entry, Field
-from bibtexparser.writer import BibtexFormat
-
 from readlist.errors import ReadlistError
-from readlist.export.base import ExportOptions, date_parts, is_journal, is_pending, is_published, paper_url
-from readlist.export.latex import balanced, escape
+from readlist.export.base import (
+    EntryExporter,
+    ExportOptions,
+    Renderer,
+    byte_writer,
+    date_parts,
+    is_journal,
+    is_pending,
+    is_published,
+    paper_url,
+)
+from readlist.export.latex import balanced, escape, visible
 from readlist.keys import NameParts, parse_name
 from readlist.model import Paper
 
@@ -36,25 +39,16 @@ OWN_FIELDS = frozenset(
 ) | {STATE_FIELD, STATUS_FIELD}
 _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.:+-]*$")
 _INITIAL = re.compile(r"(^|[\s-])([^\x00-\x7f])")
-_CHUNK = 200  # entries per bibtexparser write: streaming with bounded memory, without per-entry overhead
-# the entries are ours and written once: enclose values in braces in place, without the default deep copy
-_UNPARSE = [
-    AddEnclosingMiddleware(
-        allow_inplace_modification=True, default_enclosing="{", reuse_previous_enclosing=False, enclose_integers=True
-    )
-]
-_FORMAT = BibtexFormat()
-_FORMAT.indent = "  "
-_FORMAT.block_separator = "\n"  # each entry ends with a newline: one blank line between entries
 
 
+@lru_cache(maxsize=65536)  # authors recur across a library
 def format_name(name: str, ascii: bool, bibtex: bool = False) -> str:
     """``von Last, Jr., First``; a corporate or unparsable name braced whole so it is never split.
 
     For BibTeX (``bibtex``), a given name starting with a non-ASCII letter gets ``{\\relax Ł}``: BibTeX
     abbreviates by bytes and would cut a UTF-8 letter in half; a brace group opened by a command is one letter.
     """
-    parts: NameParts = parse_name(name)
+    parts: NameParts = parse_name(visible(name))
     esc = partial(escape, ascii=ascii, stacked=bibtex)
     if parts.literal:
         return "{" + esc(parts.literal) + "}"
@@ -67,6 +61,11 @@ def format_name(name: str, ascii: bool, bibtex: bool = False) -> str:
     return out
 
 
+def _keyword(tag: str) -> str:
+    """A tag holding "," or ";" is braced, so that biblatex and readlist's importer keep it one keyword."""
+    return "{" + tag + "}" if "," in tag or ";" in tag else tag
+
+
 def _pages(pages: str) -> str:
     return re.sub(r"(?<=\w)\s*[-\u2010-\u2015]+\s*(?=\w)", "--", pages)
 
@@ -77,30 +76,29 @@ def _url(url: str) -> str:
     return url.replace("%", r"\%").replace("#", r"\#")
 
 
-class BibtexExporter:
+class BibtexExporter(EntryExporter):
     """``--format bibtex``; ``ExportOptions(flavor="biblatex")`` writes the biblatex flavour."""
 
     name = "bibtex"
     suffix = ".bib"
     flavor: str | None = None  # fixed by a subclass, else taken from the options
 
-    def write(self, papers: Iterable[Paper], out: TextIO, options: ExportOptions) -> None:
+    def renderer(self, options: ExportOptions) -> Renderer:
         flavor = self.flavor or options.flavor
         if flavor not in ("bibtex", "biblatex"):
             raise ReadlistError(f"unknown BibTeX flavour {flavor!r}; use bibtex or biblatex")
-        entries = (self.entry(p, options, flavor) for p in papers)
-        first = True
-        while chunk := list(islice(entries, _CHUNK)):
-            if not first:
-                out.write(_FORMAT.block_separator)
-            out.write(bibtexparser.write_string(Library(chunk), unparse_stack=_UNPARSE, bibtex_format=_FORMAT))
-            first = False
+        variant = f"{flavor} ascii={options.ascii} abstract={options.abstract}"
+        return Renderer(variant, partial(self.entry, options=options, flavor=flavor))
 
-    def entry(self, paper: Paper, options: ExportOptions, flavor: str) -> Entry:
-        """One paper as a bibtexparser entry; values are LaTeX, enclosed in braces by the writer."""
-        return Entry(
-            self._type(paper, flavor), paper.key, [Field(k, v) for k, v in self._fields(paper, options, flavor)]
-        )
+    def assemble(self, texts: Iterable[bytes], out: TextIO, options: ExportOptions) -> None:
+        write = byte_writer(out)
+        for i, text in enumerate(texts):
+            write(b"\n" + text if i else text)  # a blank line between entries
+
+    def entry(self, paper: Paper, options: ExportOptions, flavor: str) -> str:
+        """One paper as an entry; every value is LaTeX with balanced braces, enclosed in braces."""
+        fields = ",\n".join(f"  {k} = {{{v}}}" for k, v in self._fields(paper, options, flavor))
+        return f"@{self._type(paper, flavor)}{{{paper.key},\n{fields}\n}}\n"
 
     @staticmethod
     def _type(paper: Paper, flavor: str) -> str:
@@ -116,10 +114,11 @@ class BibtexExporter:
         esc = partial(escape, ascii=tex, stacked=not biblatex)
         if paper.title:
             yield "title", esc(paper.title, protect=True)
-        if not paper.authors and not biblatex:
+        authors = [a for a in paper.authors if visible(a)]
+        if not authors and not biblatex:
             yield "key", esc(paper.title) if paper.title else paper.key  # BibTeX sorts and labels by it
-        if paper.authors:
-            yield "author", " and ".join(format_name(a, tex, bibtex=not biblatex) for a in paper.authors)
+        if authors:
+            yield "author", " and ".join(format_name(a, tex, bibtex=not biblatex) for a in authors)
         if is_published(paper):
             if is_journal(paper):
                 yield ("journaltitle" if biblatex else "journal"), esc(paper.journal or paper.venue or "")
@@ -156,7 +155,7 @@ class BibtexExporter:
         if options.abstract and paper.abstract:
             yield "abstract", esc(paper.abstract)
         if paper.tags:
-            yield "keywords", ", ".join(esc(t) for t in paper.tags)
+            yield "keywords", ", ".join(_keyword(esc(t)) for t in paper.tags)
         notes = [esc(n.text) for n in paper.notes if n.text.strip()]
         if is_pending(paper):
             notes.insert(0, UNRESOLVED)

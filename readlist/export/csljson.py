@@ -6,7 +6,17 @@ import json
 from collections.abc import Iterable
 from typing import TextIO
 
-from readlist.export.base import ExportOptions, date_parts, is_journal, is_pending, is_published, paper_url
+from readlist.export.base import (
+    EntryExporter,
+    ExportOptions,
+    Renderer,
+    byte_writer,
+    date_parts,
+    is_journal,
+    is_pending,
+    is_published,
+    paper_url,
+)
 from readlist.keys import parse_name
 from readlist.model import Paper
 
@@ -51,15 +61,21 @@ def csl_item(paper: Paper, options: ExportOptions) -> dict[str, object]:
     return {k: v for k, v in item.items() if v not in (None, "", [])}
 
 
-class CslJsonExporter:
+class CslJsonExporter(EntryExporter):
     """``--format csl-json``: a JSON array written item by item."""
 
     name = "csl-json"
     suffix = ".json"
 
-    def write(self, papers: Iterable[Paper], out: TextIO, options: ExportOptions) -> None:
-        out.write("[")
-        for i, paper in enumerate(papers):
-            out.write(",\n" if i else "\n")
-            out.write(json.dumps(csl_item(paper, options), ensure_ascii=options.ascii, indent=2))
-        out.write("\n]\n")
+    def renderer(self, options: ExportOptions) -> Renderer:
+        def render(paper: Paper) -> str:
+            return json.dumps(csl_item(paper, options), ensure_ascii=options.ascii, indent=2)
+
+        return Renderer(f"ascii={options.ascii} abstract={options.abstract}", render)
+
+    def assemble(self, texts: Iterable[bytes], out: TextIO, options: ExportOptions) -> None:
+        write = byte_writer(out)
+        write(b"[")
+        for i, text in enumerate(texts):
+            write((b",\n" if i else b"\n") + text)
+        write(b"\n]\n")

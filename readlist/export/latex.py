@@ -54,11 +54,16 @@ MATH_COMMANDS = frozenset(GREEK.values()) | frozenset(
 _MATH = re.compile(r"\$([^$\s](?:[^$]*[^$\s])?)\$")
 _MATH_CMD = re.compile(r"\\([A-Za-z]+|.)")
 _WORD = re.compile(r"\w+")
+_LIGATURE = re.compile(r"([?!])`")
 _ASCII_SPECIAL = re.compile(r"[\\{}$&%#_~^<>\x00-\x1f\x7f]")
 
 
 def balanced(text: str) -> bool:
-    """Braces nest and close, counting escaped ones too, as BibTeX does when it reads a field."""
+    """Braces nest and close both when ``\\{``/``\\}`` count (BibTeX) and when they do not (bibtexparser)."""
+    return _nested(text) and ("\\" not in text or _nested(text.replace("\\{", "").replace("\\}", "")))
+
+
+def _nested(text: str) -> bool:
     depth = 0
     for ch in text:
         depth += {"{": 1, "}": -1}.get(ch, 0)
@@ -67,11 +72,25 @@ def balanced(text: str) -> bool:
     return depth == 0
 
 
+def visible(text: str) -> str:
+    """``text`` as the escapes leave it: control characters as spaces, invisible format characters (Unicode
+    category C) dropped, whitespace collapsed. A name is split after this, so that it splits as it prints."""
+    text = " ".join(text.split())
+    if text.isprintable():  # no character of category C (or a separator other than space) is left
+        return text
+    text = "".join(
+        (" " if not ch.isprintable() else ch) if ch.isascii() else ("" if unicodedata.category(ch)[0] == "C" else ch)
+        for ch in text
+    )
+    return " ".join(text.split())
+
+
 def _is_math(body: str) -> bool:
     return (
         body.isascii()
         and balanced(body)
         and all(cmd in MATH_COMMANDS for cmd in _MATH_CMD.findall(body))
+        and not body.endswith("\\")  # "\$" would not close the math
         and not re.search(r"(?<!\\)[%#&]", body)
     )
 
@@ -131,32 +150,40 @@ def escape(text: str, ascii: bool = False, protect: bool = False, stacked: bool 
         out.append("{$" + m.group(1) + "$}" if protect else "$" + m.group(1) + "$")
         pos = m.end()
     out.append(_words(text[pos:], ascii, stacked, protect, sentence_case, first=pos == 0))
-    return "".join(out)
+    result = "".join(out)
+    return _LIGATURE.sub(r"\1{}`", result) if "`" in result else result  # "?`" is TeX's ligature for "¿"
 
 
 def _words(text: str, ascii: bool, stacked: bool, protect: bool, sentence_case: bool, first: bool) -> str:
     if not protect:
         return _text(text, ascii, stacked)
+    plain = text.isascii() and not _ASCII_SPECIAL.search(text)  # then nothing in it needs escaping
     out: list[str] = []
     pos = 0
+    seen = not first  # text before this point that is not blank
     for m in _WORD.finditer(text):
         word = m.group()
         before = text[pos : m.start()]
-        out.append(_text(before, ascii, stacked))
-        starts_sentence = (first and not "".join(out).strip()) or before.rstrip().endswith((":", ".", "?", "!"))
-        escaped = _text(word, ascii, stacked)
+        if before:
+            piece = before if plain else _text(before, ascii, stacked)
+            out.append(piece)
+            seen = seen or bool(piece.strip())
+        starts_sentence = not seen or before.rstrip().endswith((":", ".", "?", "!"))
+        escaped = word if plain else _text(word, ascii, stacked)
         out.append("{" + escaped + "}" if _needs_protection(word, sentence_case, starts_sentence) else escaped)
+        seen = True
         pos = m.end()
-    out.append(_text(text[pos:], ascii, stacked))
+    out.append(text[pos:] if plain else _text(text[pos:], ascii, stacked))
     return "".join(out)
 
 
 def _needs_protection(word: str, sentence_case: bool, starts_sentence: bool) -> bool:
-    if any(ch.isupper() for ch in word[1:]):
+    tail = word[1:]
+    if not tail.islower() and any(ch.isupper() for ch in tail):
         return True  # METRA, RL, ImageNet, GPT4, 3D
     if not word[0].isupper():
         return False
-    if len(word) == 1:
+    if not tail:
         return word != "A"
     return sentence_case and not starts_sentence
 

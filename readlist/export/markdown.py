@@ -2,27 +2,41 @@
 
 The template has ``<!-- header -->``, ``<!-- group -->`` and ``<!-- paper -->`` sections with
 ``$placeholders`` (docs/exports.md lists them). Every value is escaped before it is put in, so no
-title, note or abstract can break the list. Papers are rendered as they arrive and spooled to a
-temporary file, so grouping a large library needs memory only for offsets.
+title, note or abstract can break the list. A paper's text is a JSON line naming its groups, then its
+section; texts are spooled to a temporary file as they arrive, so grouping a large library needs memory only
+for offsets.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import tempfile
 from collections.abc import Iterable
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from string import Template
 from typing import TextIO
 
 from readlist.errors import ReadlistError
-from readlist.export.base import ExportOptions, is_pending, paper_url, pdf_url, venue_name
+from readlist.export.base import (
+    EntryExporter,
+    ExportOptions,
+    Renderer,
+    byte_writer,
+    is_pending,
+    paper_url,
+    pdf_url,
+    venue_name,
+)
 from readlist.model import Paper
 
 SECTIONS = ("header", "group", "paper")
 _SECTION = re.compile(r"^<!-- (\w+) -->\n", re.MULTILINE)
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>()#|~!&${}])")
+_INLINE_SPECIALS = "\\`*_[]<>()#|~!&${}"
+_INLINE_SPECIAL = re.compile("[" + re.escape(_INLINE_SPECIALS) + "]")
+_INLINE_ESCAPES = str.maketrans({ch: "\\" + ch for ch in _INLINE_SPECIALS})
 _LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))")
 _TAG_UNSAFE = re.compile(r"[^\w/-]+|_+")
 STATE_GROUPS = {"reading": "Reading", "unread": "To read", "read": "Read"}
@@ -32,7 +46,8 @@ INDENT = "  "
 
 def md_inline(text: str) -> str:
     """Text safe inside a line or a link label: whitespace collapsed, Markdown and HTML specials escaped."""
-    return _INLINE_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    text = " ".join(text.split())
+    return text.translate(_INLINE_ESCAPES) if _INLINE_SPECIAL.search(text) else text
 
 
 def md_line(text: str) -> str:
@@ -65,31 +80,46 @@ def _quote(notes: list[str]) -> str:
     return f"\n{INDENT}>\n".join(p for p in paragraphs if p) + "\n" if notes else ""
 
 
-class MarkdownExporter:
+class MarkdownExporter(EntryExporter):
     """``--format markdown``."""
 
     name = "markdown"
     suffix = ".md"
 
-    def write(self, papers: Iterable[Paper], out: TextIO, options: ExportOptions) -> None:
+    def renderer(self, options: ExportOptions) -> Renderer:
         if options.group_by not in GROUP_BY:
             raise ReadlistError(f"unknown grouping {options.group_by!r}; use one of: {', '.join(GROUP_BY)}")
+        paper_section = load_template(options.template)["paper"]
+        variant = json.dumps([options.group_by, options.et_al, options.abstract, paper_section])
+
+        def render(paper: Paper) -> str:
+            groups = json.dumps(_groups(paper, options.group_by), ensure_ascii=False)
+            return groups + "\n" + _fill(paper_section, self.values(paper, options))
+
+        return Renderer(variant, render)
+
+    def assemble(self, texts: Iterable[bytes], out: TextIO, options: ExportOptions) -> None:
         sections = load_template(options.template)
+        write = byte_writer(out)
         groups: dict[str, list[tuple[int, int]]] = {}
+        decoded: dict[bytes, list[str]] = {}  # most papers share their group line with others
         with tempfile.TemporaryFile() as spool:
-            for paper in papers:
-                block = _fill(sections["paper"], self.values(paper, options)).encode()
+            for text in texts:
+                names, _, block = text.partition(b"\n")
                 start = spool.tell()
                 spool.write(block)
-                for group in _groups(paper, options.group_by):
+                if names not in decoded:
+                    decoded[names] = json.loads(names)
+                for group in decoded[names]:
                     groups.setdefault(group, []).append((start, len(block)))
-            out.write(_fill(sections["header"], {}))
+            write(_fill(sections["header"], {}).encode())
             for group in sorted(groups, key=lambda g: _group_order(g, options.group_by)):
-                out.write(_fill(sections["group"], {"group": md_inline(_group_label(group, options.group_by))}))
+                label = md_inline(_group_label(group, options.group_by))
+                write(_fill(sections["group"], {"group": label}).encode())
                 for start, length in groups[group]:
                     spool.seek(start)
-                    out.write(spool.read(length).decode())
-                out.write("\n")
+                    write(spool.read(length))
+                write(b"\n")
 
     def values(self, paper: Paper, options: ExportOptions) -> dict[str, str]:
         """The placeholders of the paper section, each already escaped."""
@@ -155,14 +185,19 @@ def load_template(path: Path | None) -> dict[str, str]:
 def _fill(section: str, values: dict[str, str]) -> str:
     """Substitute line by line; a line that had placeholders and came out blank is dropped."""
     out = []
-    for line in section.splitlines(keepends=True):
+    for line, template in _lines(section):
         try:
-            filled = Template(line).substitute(values)
+            filled = template.substitute(values)
         except (KeyError, ValueError) as exc:
             raise ReadlistError(f"template placeholder {exc} unknown; known: {', '.join(sorted(values))}") from None
         if filled.strip() or "$" not in line:
             out.append(filled if filled.endswith("\n") or not line.endswith("\n") else filled + "\n")
     return "".join(out)
+
+
+@lru_cache(maxsize=32)
+def _lines(section: str) -> list[tuple[str, Template]]:
+    return [(line, Template(line)) for line in section.splitlines(keepends=True)]
 
 
 def _groups(paper: Paper, group_by: str) -> list[str]:

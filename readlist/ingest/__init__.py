@@ -1,5 +1,4 @@
-"""Parse inputs (pasted pages, identifier lines, .bib files, stdin) into `Entry` objects."""
+"""Parse inputs (pasted pages, identifier lines, .bib files, stdin) into `Entry` objects: `reader.read_inputs`.
 
-from readlist.ingest.reader import ParseResult, read_inputs
-
-__all__ = ["ParseResult", "read_inputs"]
+Nothing is imported here, so that importing one parser (``readlist.ingest.identifiers``) costs only that one.
+"""

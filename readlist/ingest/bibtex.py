@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 from readlist.errors import InputError
 from readlist.ingest.identifiers import normalize_doi, split_arxiv_id
@@ -27,42 +28,73 @@ _SYMBOLS = {
     "textasciitilde": "~", "textasciicircum": "^", "textunderscore": "_", "textbar": "|",
     "textperiodcentered": "·", "textdollar": "$", "textbullet": "•", "textcopyright": "©", "textdegree": "°",
     "textdiv": "÷", "texteuro": "€", "textexclamdown": "¡", "textmu": "µ", "textpm": "±", "textquestiondown": "¿",
-    "textregistered": "®", "texttimes": "×", "texttrademark": "™",
+    "textregistered": "®", "texttimes": "×", "texttrademark": "™", "pounds": "£", "S": "§", "P": "¶", "dag": "†",
+    "ddag": "‡",
 }  # fmt: skip
 
 
 _LIGATURES = (("--", "\ue000"), ("``", "\ue001"), ("''", "\ue002"))
+# Every character pylatexenc gives a meaning to outside math but braces (the ligature marks included): a value
+# without them decodes to itself, with balanced protective braces dropped and whitespace collapsed, so most fields
+# (~95%) skip the parser.
+_LATEX_CHARS = re.compile(r"[\\$%&~`\ue000-\ue002]")
 
 
 @functools.cache
-def _decoder():
+def _decoder() -> Callable[[str], str]:
     from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+    from pylatexenc.latexwalker import get_default_latex_context_db as parsing_context
 
     macros = [MacroTextSpec(name, text) for name, text in _SYMBOLS.items()]
     context = get_default_latex_context_db()
     context.add_context_category("readlist-symbols", prepend=True, macros=macros)
-    return LatexNodes2Text(latex_context=context, math_mode="verbatim", strict_latex_spaces=True)
+    to_text = LatexNodes2Text(latex_context=context, math_mode="verbatim", strict_latex_spaces=True)
+    # the parser's default context, built once: LatexWalker would rebuild it for every value
+    return functools.partial(to_text.latex_to_text, latex_context=parsing_context())
 
 
 def latex_to_text(value: str) -> str:
     """Decode LaTeX to Unicode text (accents, escapes, protective braces), keeping ``$math$`` verbatim."""
+    if not _LATEX_CHARS.search(value):
+        text = value.replace("{", "").replace("}", "")
+        if len(text) == len(value) or _balanced(value):  # plain text, or {Acronyms} in plain text
+            return " ".join(text.split())
+    return _decode(value)
 
-    def decode(text: str) -> str:
-        # keep -- and quote pairs as typed: they are text here, not LaTeX ligatures to convert
-        for seq, mark in _LIGATURES:
-            text = text.replace(seq, mark)
-        text = _decoder().latex_to_text(text)
-        for seq, mark in _LIGATURES:
-            text = text.replace(mark, seq)
-        return text
 
+def _balanced(value: str) -> bool:
+    """Whether every brace in ``value`` closes a group it opened."""
+    depth = 0
+    for ch in value:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+@functools.lru_cache(maxsize=8192)  # author names and venues recur across a library
+def _decode(value: str) -> str:
+    """pylatexenc's decoding of ``value``, with its ``$math$`` kept verbatim."""
     out, pos = [], 0
     for m in _MATH.finditer(value):
-        out.append(decode(value[pos : m.start()]))
+        out.append(_decode_text(value[pos : m.start()]))
         out.append(m.group(0))
         pos = m.end()
-    out.append(decode(value[pos:]))
+    out.append(_decode_text(value[pos:]))
     return " ".join("".join(out).split())
+
+
+def _decode_text(text: str) -> str:
+    # keep -- and quote pairs as typed: they are text here, not LaTeX ligatures to convert
+    for seq, mark in _LIGATURES:
+        text = text.replace(seq, mark)
+    text = _decoder()(text)
+    for seq, mark in _LIGATURES:
+        text = text.replace(mark, seq)
+    return text
 
 
 def display_name(name: str) -> str:
@@ -74,7 +106,15 @@ def display_name(name: str) -> str:
 
 
 def _split_list(value: str) -> list[str]:
-    return [v.strip() for v in re.split(r"[,;]", value) if v.strip()]
+    """Items separated by "," or ";" outside braces (a braced item keeps its commas)."""
+    items, depth, start = [], 0, 0
+    for i, ch in enumerate(value):
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if ch in ",;" and depth == 0:
+            items.append(value[start:i])
+            start = i + 1
+    items.append(value[start:])
+    return [v.strip() for v in items if v.strip()]
 
 
 def parse_bib(text: str, source: str) -> tuple[list[Entry], list[InputError]]:
@@ -104,7 +144,8 @@ def _failure(block: object) -> str:
     if isinstance(block, model.DuplicateBlockKeyBlock):
         return f"duplicate key {block.key!r}; the first entry with it is kept"
     if isinstance(block, model.DuplicateFieldKeyBlock):
-        return f"entry {block.key!r} repeats a field; skipped"
+        fields = ", ".join(sorted(block.duplicate_keys))
+        return f"entry {block.ignore_error_block.key!r} repeats a field ({fields}); skipped"
     return "BibTeX block could not be parsed (unbalanced braces or quotes?); skipped"
 
 
@@ -122,6 +163,8 @@ def _to_entry(entry_type: str, key: str, fields: dict[str, str], source: str, li
         raise ValueError(f"{STATE_FIELD} must be one of {', '.join(READ_STATES)}, not {state!r}")
     authors = [display_name(latex_to_text(a)) for a in re.split(r"\s+and\s+", fields.get("author", "")) if a.strip()]
     notes = [latex_to_text(n) for n in re.split(r"\n\s*\n", fields.get("note", ""))]
+    if "readlist-status" in fields and notes[0] == "unresolved":
+        notes = notes[1:]  # the marker readlist's export writes first, not a note of the user's
     return Entry(
         source_file=source,
         source_line=line,
@@ -137,7 +180,7 @@ def _to_entry(entry_type: str, key: str, fields: dict[str, str], source: str, li
         venue=latex_to_text(fields.get("booktitle") or fields.get("journal") or "") or None,
         fields={k: v for k, v in fields.items() if k not in _KNOWN and k != "crossref"}
         | {k: fields[k] for k in ("url", "volume", "pages") if fields.get(k)},
-        notes=[n for n in notes if n and not (n == "unresolved" and "readlist-status" in fields)],
+        notes=[n for n in notes if n],
         tags=[latex_to_text(t) for t in _split_list(fields.get("keywords", ""))],
         state=state,
     )

@@ -1,4 +1,4 @@
-"""Read input files (or stdin) and dispatch each to the page or .bib parser."""
+"""Read input files (or stdin) and dispatch each to the page or .bib parser; bare ids/URLs/DOIs are entries."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 from readlist.errors import InputError
 from readlist.ingest.bibtex import parse_bib
+from readlist.ingest.identifiers import parse_identifier
 from readlist.ingest.pages import parse_page
 from readlist.model import Entry
 
@@ -67,9 +68,16 @@ def parse_text(text: str, source: str, bib: bool | None = None) -> ParseResult:
 
 
 def read_inputs(names: list[str]) -> ParseResult:
-    """Parse every input; an unreadable input is a problem, and the others are still parsed."""
+    """Parse every input (a file, ``-``, or an arXiv id/URL or DOI that is not a file name).
+
+    An unreadable input is a problem, and the others are still parsed.
+    """
     result = ParseResult()
     for name in names:
+        if name != "-" and parse_identifier(name) and not Path(name).exists():
+            entries, _ = parse_page(name, name)  # an arXiv id/URL or DOI given on the command line
+            result.entries.extend(entries)
+            continue
         try:
             source, text = read_source(name)
         except InputError as exc:

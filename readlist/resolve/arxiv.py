@@ -16,7 +16,8 @@ from readlist.errors import ApiError
 from readlist.ingest.identifiers import normalize_doi, parse_identifier
 from readlist.model import Record
 from readlist.resolve.http import Http
-from readlist.text import normalize_title, strip_latex
+from readlist.resolve.match import normalized
+from readlist.text import strip_latex
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
@@ -119,8 +120,8 @@ class ArxivClient:
                 records = self._query({"search_query": query, "max_results": self.results_per_title * len(chunk)})
                 for record in records:
                     found.setdefault(record.arxiv_id or "", record)
-                titles_seen = [f" {normalize_title(r.title)} " for r in records]
-                missing += [p for p in chunk if not any(f" {normalize_title(p)} " in t for t in titles_seen)]
+                seen = "|".join(f" {normalized(r.title)} " for r in records)  # "|" never occurs in a phrase
+                missing += [p for p in chunk if f" {normalized(p)} " not in seen]
             phrases = missing
             if not phrases:
                 break

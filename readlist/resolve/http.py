@@ -24,7 +24,8 @@ start of the next. Cache hits are answered before taking the limiter and never w
 Retries: 429, 500, 502, 503, 504, connection errors, timeouts and truncated bodies are retried up to ``max_retries``
 times. The wait is ``Retry-After`` (seconds or HTTP date) when given, else exponential backoff from twice the
 service interval with 50-100% jitter; no single wait exceeds ``max_wait`` (a longer Retry-After fails at once).
-Bodies larger than ``MAX_BODY_BYTES`` (20 MB; S2's own response cap is 10 MB) are refused with ``ApiError``.
+Bodies larger than ``MAX_BODY_BYTES`` (20 MiB; S2's own response cap is 10 MB) are refused with ``ApiError``,
+counted after decompression and without reading more than the cap (docs/reliability.md explains the choice).
 """
 
 from __future__ import annotations
@@ -149,11 +150,20 @@ def _is_negative(response: requests.Response) -> bool:
 
 
 def _refuse_large_body(response: requests.Response, *args: object, **kwargs: object) -> requests.Response:
-    """Response hook: runs before requests reads the body, so a declared oversize body is never downloaded."""
+    """Response hook, run before requests reads the body: a declared oversize body is never downloaded, and any
+    other body is read, decompressed, only up to the cap (a chunked stream or a gzip bomb cannot fill memory)."""
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         response.close()
         raise ApiError(f"{_where(response.url)}: response of {int(declared)} bytes exceeds the {MAX_BODY_BYTES} cap")
+    if response._content is False:  # not read yet (requests-cache runs the hooks again on read responses)
+        body = bytearray()
+        for chunk in response.iter_content(65536):
+            body += chunk
+            if len(body) > MAX_BODY_BYTES:
+                response.close()
+                raise ApiError(f"{_where(response.url)}: response exceeds the {MAX_BODY_BYTES} byte cap")
+        response._content = bytes(body)
     return response
 
 

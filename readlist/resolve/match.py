@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -52,18 +53,25 @@ def bare_arxiv_id(arxiv_id: str) -> str:
     return bare
 
 
+@lru_cache(maxsize=4096)  # bounded: an abstract and its normal form take a few kB
+def normalized(text: str) -> str:
+    """``normalize_title``, memoized: a resolution compares each title and abstract with many records (the seed
+    pages asked for ~70k normalizations of ~2k distinct strings)."""
+    return normalize_title(text)
+
+
 def _ratio(a: str, b: str) -> float:
     return fuzz.ratio(a, b) / 100.0
 
 
 def title_similarity(a: str, b: str) -> float:
     """Similarity of two titles after normalization (Unicode, LaTeX, case, punctuation), in [0, 1]."""
-    return _ratio(normalize_title(a), normalize_title(b))
+    return _ratio(normalized(a), normalized(b))
 
 
 def abstract_similarity(entry_abstract: str, record_abstract: str) -> float:
     """Similarity of two abstracts; an entry abstract cut short is compared with the same-length record prefix."""
-    a, b = normalize_title(entry_abstract), normalize_title(record_abstract)
+    a, b = normalized(entry_abstract), normalized(record_abstract)
     if not a or not b:
         return 0.0
     full = _ratio(a, b)
@@ -156,7 +164,7 @@ def paper_key(record: Record) -> str:
         return f"arxiv:{record.arxiv_id}"
     if record.doi:
         return f"doi:{record.doi.lower()}"
-    return f"title:{normalize_title(record.title)}"
+    return f"title:{normalized(record.title)}"
 
 
 def _comp(candidate: Candidate, name: str) -> float | None:

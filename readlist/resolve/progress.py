@@ -55,6 +55,7 @@ class BarProgress(_Counter):
     def __init__(self, stream: TextIO | None = None) -> None:
         super().__init__(stream)
         self._drawn = 0.0
+        self._finished = False
 
     def _draw(self, force: bool = False) -> None:
         now = time.monotonic()
@@ -62,23 +63,30 @@ class BarProgress(_Counter):
             return
         self._drawn = now
         filled = self.WIDTH * self.done // self.total if self.total else self.WIDTH
+        text = _describe(self.done, self.total, self.stats)
+        if not self._finished:
+            # Every entry decided is not the end: matched records are still completed (Semantic Scholar enrichment).
+            filled = min(filled, self.WIDTH - 1)
+            text += ", completing records" if self.done == self.total else ""
         bar = "#" * filled + "-" * (self.WIDTH - filled)
-        self.stream.write(f"\r\x1b[2Kresolving [{bar}] {_describe(self.done, self.total, self.stats)}")
+        self.stream.write(f"\r\x1b[2Kresolving [{bar}] {text}")
         self.stream.flush()
 
     def start(self, total: int) -> None:
         super().start(total)
+        self._finished = False
         self._draw(force=True)
 
     def advance(self, n: int = 1) -> None:
         super().advance(n)
-        self._draw()
+        self._draw(force=self.done == self.total)  # the last entry: show "completing records" at once
 
     def update(self, stats: HttpStatsLike) -> None:
         super().update(stats)
         self._draw()
 
     def finish(self) -> None:
+        self._finished = True
         self._draw(force=True)
         self.stream.write("\n")
         self.stream.flush()

@@ -14,15 +14,16 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
+from rapidfuzz import fuzz, process
+
 from readlist.config import Settings
 from readlist.errors import ApiError, NetworkError
 from readlist.model import Candidate, Entry, Outcome, Record
 from readlist.resolve.arxiv import ArxivClient
 from readlist.resolve.http import Http, HttpStats
-from readlist.resolve.match import bare_arxiv_id, decide, score, title_similarity
+from readlist.resolve.match import bare_arxiv_id, decide, normalized, score
 from readlist.resolve.progress import ProgressSink
 from readlist.resolve.semanticscholar import S2Client
-from readlist.text import normalize_title
 
 TITLES_PER_SEARCH = 60  # titles per search_titles call (the client ORs 30 into one query)
 IDS_PER_FETCH = 200  # arXiv id_list size (the client POSTs, so URL length is no limit)
@@ -140,8 +141,8 @@ class _Run:
                 by_id[bare_arxiv_id(e.arxiv_id)].append(w)
             elif e.doi:
                 by_doi[e.doi.lower()].append(w)
-            elif e.title and normalize_title(e.title):
-                by_title[normalize_title(e.title)].append(w)
+            elif e.title and normalized(e.title):
+                by_title[normalized(e.title)].append(w)
             else:
                 w.outcome = Outcome("unresolved", reason="nothing to look up: no title or identifier")
         self.r._tick(sum(w.outcome is not None for w in self.work))
@@ -172,11 +173,17 @@ class _Run:
     def _pending(self, works: Iterable[_Work], source: str, exc: Exception) -> None:
         self._settle(works, Outcome("pending", reason=_failure(source, exc)))
 
-    def _decide(self, w: _Work, records: Iterable[Record]) -> Outcome:
+    def _decide(self, w: _Work, records: Sequence[Record], titles: Sequence[str] | None = None) -> Outcome:
+        """Score the records whose title is near the entry's (``titles``: their normalized titles, when the caller
+        compares one search's records with many entries) and decide."""
         entry = w.entry
-        for record in records:
-            if not entry.title or title_similarity(entry.title, record.title) >= MIN_TITLE_SIMILARITY:
-                w.candidates.append(score(entry, record))
+        if entry.title:
+            titles = titles if titles is not None else [normalized(r.title) for r in records]
+            near = process.extract(
+                normalized(entry.title), titles, scorer=fuzz.ratio, score_cutoff=100 * MIN_TITLE_SIMILARITY, limit=None
+            )
+            records = [records[i] for i in sorted(i for _, _, i in near)]  # in search order: it breaks score ties
+        w.candidates += (score(entry, r) for r in records)
         return decide(entry, w.candidates)
 
     def _collect_ids(self, jobs, by_id: dict[str, list[_Work]]) -> None:
@@ -192,15 +199,16 @@ class _Run:
 
     def _collect_titles(self, jobs, by_title: dict[str, list[_Work]], fallbacks) -> None:
         for chunk, job in jobs:
-            keys = [normalize_title(t) for t in chunk]
+            keys = [normalized(t) for t in chunk]
             try:
                 records = job.result()
             except (NetworkError, ApiError) as exc:
                 self._pending((w for k in keys for w in by_title[k]), "arXiv", exc)
                 continue
+            titles = [normalized(r.title) for r in records]
             for key in keys:
                 for w in by_title[key]:
-                    outcome = self._decide(w, records)
+                    outcome = self._decide(w, records, titles)
                     if outcome.status != "matched":
                         self._fall_back(w, fallbacks)
                     else:
@@ -208,7 +216,7 @@ class _Run:
 
     def _fall_back(self, w: _Work, fallbacks: dict[str, tuple[list[_Work], Future[Record | None]]]) -> None:
         """Ask Semantic Scholar for the closest title (papers with no arXiv version resolve this way)."""
-        key = normalize_title(w.entry.title or "")
+        key = normalized(w.entry.title or "")
         if key not in fallbacks:
             fallbacks[key] = ([], self.s2_pool.submit(self.r._s2.match_title, w.entry.title or key))
         fallbacks[key][0].append(w)

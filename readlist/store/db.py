@@ -9,7 +9,6 @@ failed migration leaves the library as it was.
 from __future__ import annotations
 
 import sqlite3
-from importlib import resources
 from pathlib import Path
 
 from readlist.errors import ReadlistError
@@ -17,16 +16,18 @@ from readlist.errors import ReadlistError
 BUSY_TIMEOUT_MS = 60_000
 
 
+_FOLDER = Path(__file__).with_name("migrations")
+
+
+def _numbered() -> list[tuple[int, Path]]:
+    return sorted((int(p.name.split("_", 1)[0]), p) for p in _FOLDER.iterdir() if p.name.endswith(".sql"))
+
+
 def _migrations() -> list[tuple[int, str, str]]:
-    folder = resources.files("readlist.store") / "migrations"
-    found = []
-    for item in folder.iterdir():
-        if item.name.endswith(".sql"):
-            found.append((int(item.name.split("_", 1)[0]), item.name, item.read_text(encoding="utf-8")))
-    return sorted(found)
+    return [(number, p.name, p.read_text(encoding="utf-8")) for number, p in _numbered()]
 
 
-SCHEMA_VERSION = max(v for v, _, _ in _migrations())
+SCHEMA_VERSION = _numbered()[-1][0]  # from the file names: only a library that needs migrating reads the scripts
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -39,6 +40,8 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = NORMAL")
+        # statement journals (every write that fires a trigger has one) in memory, not in a file under /var/tmp
+        conn.execute("PRAGMA temp_store = MEMORY")
         migrate(conn, path)
     except sqlite3.DatabaseError as exc:
         raise ReadlistError(f"{path}: not a readlist library ({exc})") from None
@@ -49,9 +52,9 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise ReadlistError(f"{path}: library schema v{version} is newer than this readlist (v{SCHEMA_VERSION})")
-    pending = [m for m in _migrations() if m[0] > version]
-    if not pending:
+    if version == SCHEMA_VERSION:
         return
+    pending = [m for m in _migrations() if m[0] > version]
     has_data = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] > 0
     if has_data:
         backup(conn, path.with_name(f"{path.name}.v{version}.bak"))

@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from readlist.errors import ReadlistError
-from readlist.ingest.identifiers import normalize_doi, parse_identifier
-from readlist.keys import make_key, unique_key
 from readlist.model import READ_STATES, STATUSES, Candidate, Entry, Note, Outcome, Paper, PartialDate, Record, Source
-from readlist.store.db import SCHEMA_VERSION, backup, connect
+from readlist.store.db import BUSY_TIMEOUT_MS, SCHEMA_VERSION, backup, connect
 from readlist.text import normalize_title
 
 _CHUNK = 500
@@ -95,6 +93,16 @@ def check_library_file(path: Path) -> str | None:
     return None
 
 
+def evidence_json(outcome: Outcome) -> str:
+    """What a paper stores as its match evidence: the outcome's evidence with its score and reason."""
+    evidence = dict(outcome.evidence)
+    if outcome.score is not None:
+        evidence["score"] = outcome.score
+    if outcome.reason:
+        evidence["reason"] = outcome.reason
+    return json.dumps(evidence, sort_keys=True, default=str)
+
+
 def outcome_has_title(outcome: Outcome | None) -> bool:
     return outcome is not None and outcome.status == "matched" and outcome.record is not None
 
@@ -108,14 +116,28 @@ class Store:
         self.conn.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """One write transaction; waits for other writers (busy timeout) rather than failing."""
+    def transaction(self, bulk: bool = False) -> Iterator[None]:
+        """One write transaction; waits for other writers (busy timeout) rather than failing.
+
+        ``bulk``: the papers inserted inside join the search index in one statement at the end instead of one
+        each (see migration 0003), which makes a large import several times faster.
+        """
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise ReadlistError(f"{self.path}: library is busy ({exc}); try again") from None
         try:
+            if bulk:
+                self.conn.execute("PRAGMA cache_size = -65536")  # 64 MiB (default 2): fewer dirty pages spilled
+                self.conn.execute("INSERT INTO fts_deferred (since_id) SELECT coalesce(max(id), 0) FROM papers")
             yield
+            if bulk:
+                self.conn.execute(
+                    "INSERT INTO papers_fts (rowid, title, abstract, notes) SELECT id, title, coalesce(abstract, ''),"
+                    " coalesce((SELECT group_concat(text, ' ') FROM notes WHERE paper_id = p.id), '')"
+                    " FROM papers p WHERE id > (SELECT since_id FROM fts_deferred)"
+                )
+                self.conn.execute("DELETE FROM fts_deferred")
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
@@ -153,6 +175,8 @@ class Store:
         row = q("SELECT id FROM papers WHERE key = ?", (ref,)).fetchone()
         if row:
             return row[0]
+        from readlist.ingest.identifiers import parse_identifier  # not imported for keys and ids (start-up)
+
         ident = parse_identifier(ref)
         if ident:
             column = "arxiv_id" if ident.scheme == "arxiv" else "doi"
@@ -180,6 +204,21 @@ class Store:
             for r in self.conn.execute("SELECT * FROM candidates WHERE paper_id = ? ORDER BY rank", (paper_id,))
         ]
         return paper
+
+    def listing(self, filters: Filters = Filters()) -> Iterator[tuple[int, str, str, str, int | None, str]]:
+        """``(id, key, state, status, year, title)`` of the matching papers in key order: what `readlist list`
+        prints, without loading whole papers.
+
+        A large selection (all papers, or a read state or status) is read from the covering index
+        ``papers_listing`` in key order; SQLite would pick the state or status index, then look up every row and
+        sort them (2-4x slower at 100k papers). A tag or search selects few papers: SQLite's own plan is best."""
+        where, args = filters.where()
+        index = "" if filters.tag or filters.search else " INDEXED BY papers_listing"
+        rows = self.conn.cursor()
+        rows.row_factory = None  # plain tuples
+        return rows.execute(
+            f"SELECT p.id, p.key, p.state, p.status, p.year, p.title FROM papers p{index}{where} ORDER BY p.key", args
+        )
 
     def papers(self, filters: Filters = Filters()) -> Iterator[Paper]:
         """Matching papers ordered by citation key, loaded in chunks so memory stays flat."""
@@ -225,6 +264,64 @@ class Store:
                 sources=sources.get(pid, []),
             )
 
+    # -- stored export texts (migrations/0002_export_cache.sql) ---------------------------------
+
+    def export_texts(
+        self, filters: Filters, keys: Collection[str] | None, fmt: str, variant: str, render: Callable[[Paper], str]
+    ) -> Iterator[bytes]:
+        """Each selected paper's ``fmt`` text as UTF-8, in key order: its stored text when rendered with
+        ``variant``, else ``render(paper)``.
+
+        Texts missing first are rendered and stored chunk by chunk, each chunk read, rendered and stored in one
+        write transaction, as long as the library can be written without waiting. The texts are then read in
+        one read transaction; a text dropped meanwhile (the paper changed) is rendered from that same snapshot.
+        """
+        where, args = filters.where()
+        if keys is not None:
+            where += (" AND " if where else " WHERE ") + "p.key IN (SELECT value FROM json_each(?))"
+            args.append(json.dumps(sorted(keys)))
+        join = "LEFT JOIN export_cache c ON c.paper_id = p.id AND c.format = ? AND c.variant = ?"
+        missing = f"{where}{' AND' if where else ' WHERE'} c.paper_id IS NULL ORDER BY p.key"  # stored in key order
+        ids = [r[0] for r in self.conn.execute(f"SELECT p.id FROM papers p {join}{missing}", [fmt, variant, *args])]
+        for start in range(0, len(ids), _CHUNK):
+            if not self._store_texts(ids[start : start + _CHUNK], fmt, variant, render):
+                break
+        self.conn.execute("BEGIN")
+        try:
+            rows = self.conn.cursor()
+            rows.row_factory = None
+            rows.execute(f"SELECT p.id, c.text FROM papers p {join}{where} ORDER BY p.key", [fmt, variant, *args])
+            while chunk := rows.fetchmany(_CHUNK):
+                ids = [pid for pid, text in chunk if text is None]
+                rendered = {p.id: render(p).encode() for p in self._load(ids)} if ids else {}
+                for pid, text in chunk:
+                    yield rendered[pid] if text is None else text
+        finally:
+            self.conn.execute("COMMIT")
+
+    def _store_texts(self, ids: list[int], fmt: str, variant: str, render: Callable[[Paper], str]) -> bool:
+        """Render and store these papers' texts in one write transaction; False when the library is busy
+        (another command is writing) or cannot be written: the export then goes on without storing."""
+        self.conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        try:
+            rows = [(p.id, fmt, variant, render(p).encode()) for p in self._load(ids)]
+            self.conn.executemany("DELETE FROM export_cache WHERE paper_id = ? AND format = ?", [r[:2] for r in rows])
+            self.conn.executemany("INSERT INTO export_cache (paper_id, format, variant, text) VALUES (?,?,?,?)", rows)
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError:  # read-only file, full disk
+            self.conn.rollback()
+            return False
+        except BaseException:
+            self.conn.rollback()
+            raise
+        return True
+
     def stats(self) -> dict[str, object]:
         q = self.conn.execute
         return {
@@ -238,18 +335,20 @@ class Store:
 
     # -- writing (call inside a transaction) ---------------------------------------------------
 
-    def insert(
-        self, entry: Entry, outcome: Outcome | None, key_style: str = "default", key_pattern: str | None = None
-    ) -> int:
-        """Store a new paper from an entry (and its resolution outcome); returns its id."""
+    def insert(self, entry: Entry, outcome: Outcome | None, key_pattern: str | None = None) -> int:
+        """Store a new paper from an entry (and its resolution outcome); returns its id.
+
+        A key the entry brings (from a .bib) is kept if free; otherwise one is made from ``key_pattern``
+        (default style when None).
+        """
         stamp = now()
         title = entry.title or entry.arxiv_id or entry.doi or "untitled"
         year = entry.date.year if entry.date else None
         key = entry.key if entry.key and not self.key_taken(entry.key) else None
         cur = self.conn.execute(
             "INSERT INTO papers (key, title, title_norm, abstract, year, date, arxiv_id, doi, entry_type, venue, "
-            "url, volume, pages, author_count, state, state_changed_at, added_at, updated_at, fields) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "url, volume, pages, author_count, state, state_changed_at, added_at, updated_at, fields, status, "
+            "evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 key or f"tmp-{stamp}-{id(entry)}", title, normalize_title(title), entry.abstract, year,
                 entry.date.iso if entry.date else None, entry.arxiv_id, entry.doi,
@@ -257,17 +356,22 @@ class Store:
                 entry.venue, entry.fields.get("url"), entry.fields.get("volume"), entry.fields.get("pages"),
                 entry.author_count, entry.state or "unread", stamp if entry.state else None, stamp, stamp,
                 json.dumps({k: v for k, v in entry.fields.items() if k not in ("url", "volume", "pages")}),
+                outcome.status if outcome else "pending", evidence_json(outcome) if outcome else "{}",
             ),
         )  # fmt: skip
         paper_id = cur.lastrowid
         assert paper_id is not None
         self._set_authors(paper_id, entry.authors)
         self.add_source(paper_id, entry)
-        self.merge_annotations(paper_id, entry)
-        if outcome is not None:
+        self.add_tags(paper_id, entry.tags)
+        for text in entry.notes:  # a new paper: no notes to merge with, and the INSERT set its read state
+            self.add_note(paper_id, text)
+        if outcome is not None and (outcome.status == "matched" or outcome.candidates):
             survivor = self.apply_outcome(paper_id, outcome)
             if survivor != paper_id:
                 return survivor  # it was already in the library under its resolved id
+        from readlist.keys import make_key, unique_key  # only when adding (start-up)
+
         if key is None and not entry.title and not outcome_has_title(outcome):
             # an identifier not resolved yet: key it by the identifier rather than by a placeholder title
             ident = "".join(ch for ch in f"{'arxiv' if entry.arxiv_id else 'doi'}{title}" if ch.isalnum())
@@ -279,9 +383,7 @@ class Store:
                 r[0]
                 for r in self.conn.execute("SELECT name FROM authors WHERE paper_id = ? ORDER BY position", (paper_id,))
             ]
-            new_key = make_key(
-                paper["title"], names, paper["year"], self.key_taken, style=key_style, pattern=key_pattern
-            )
+            new_key = make_key(paper["title"], names, paper["year"], self.key_taken, pattern=key_pattern)
             self.conn.execute("UPDATE papers SET key = ? WHERE id = ?", (new_key, paper_id))
         return paper_id
 
@@ -321,14 +423,9 @@ class Store:
         if other is not None:
             self.merge(paper_id, other)
             paper_id = other
-        evidence = dict(outcome.evidence)
-        if outcome.score is not None:
-            evidence["score"] = outcome.score
-        if outcome.reason:
-            evidence["reason"] = outcome.reason
         self.conn.execute(
             "UPDATE papers SET status = ?, evidence = ?, updated_at = ? WHERE id = ?",
-            (outcome.status, json.dumps(evidence, sort_keys=True, default=str), now(), paper_id),
+            (outcome.status, evidence_json(outcome), now(), paper_id),
         )
         self.conn.execute("DELETE FROM candidates WHERE paper_id = ?", (paper_id,))
         for rank, cand in enumerate(outcome.candidates):
@@ -352,6 +449,8 @@ class Store:
 
     def apply_record(self, paper_id: int, record: Record) -> None:
         """Overwrite a paper's bibliographic fields with a source record (keeps what the record lacks)."""
+        from readlist.ingest.identifiers import normalize_doi
+
         values = {c: getattr(record, c) for c in _RECORD_COLUMNS if getattr(record, c) not in (None, "")}
         if record.doi:
             values["doi"] = normalize_doi(record.doi)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .corpus import corpus_records, synthetic_fill
+from .corpus import seed_filled_records
 from .server import FakeServer
 
 
@@ -22,8 +22,7 @@ def main() -> None:
     args = parser.parse_args()
     corpus: Path | list[dict] | None = args.corpus
     if args.fill_seeds:
-        records = corpus_records(args.corpus)
-        corpus = records + synthetic_fill(records)
+        corpus = seed_filled_records(args.corpus)
     server = FakeServer(corpus, classic=args.classic, api_key=args.api_key, host=args.host, port=args.port)
     print(f"fake server with {len(server.papers)} papers on {server.base_url}", flush=True)
     print(f"  READLIST_ARXIV_URL={server.arxiv_url}", flush=True)

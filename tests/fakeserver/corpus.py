@@ -153,6 +153,12 @@ def synthetic_fill(records: list[dict], seeds: Path = SEEDS) -> list[dict]:
     return fill
 
 
+def seed_filled_records(folder: Path | None = None, seeds: Path = SEEDS) -> list[dict]:
+    """The corpus records plus ``synthetic_fill``: every seed-page paper has an arXiv record (``--fill-seeds``)."""
+    records = corpus_records(folder)
+    return records + synthetic_fill(records, seeds)
+
+
 def load_corpus(source: Path | list[dict] | None = None, seeds: Path = SEEDS) -> list[FakePaper]:
     """Papers from a folder of corpus JSON files (default: the fixtures) or from a list of paper dicts.
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import socket
 import struct
 import threading
 import time
+import zlib
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -33,8 +35,19 @@ FAULT_KINDS = (
     "billion-laughs",  # 200 XML with nested entity expansion
     "xxe",  # 200 XML with an external entity
     "huge",  # 200 declaring a 25 MB body
+    "huge-chunked",  # 200 streaming a 256 MiB body in chunks, no Content-Length
+    "gzip-bomb",  # 200 with a small gzip body (Content-Length as sent) that inflates to 256 MiB
 )
 HUGE_BYTES = 25 * 1024 * 1024
+BOMB_BYTES = 256 * 1024 * 1024
+
+
+@functools.cache
+def gzip_bomb() -> bytes:
+    """BOMB_BYTES of spaces, gzip-compressed (about 250 KB); made once, on first use."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # wbits 31: a gzip container
+    chunk = b" " * 2**20
+    return b"".join(packer.compress(chunk) for _ in range(BOMB_BYTES // len(chunk))) + packer.flush()
 
 
 @dataclass
@@ -271,7 +284,9 @@ class FakeServer:
             return 200, arxiv.BILLION_LAUGHS, "application/atom+xml", {}
         if kind == "xxe":
             return 200, arxiv.EXTERNAL_ENTITY, "application/atom+xml", {}
-        return self.respond(req)  # hang, reset, truncate, huge: the transport does the damage
+        if kind == "gzip-bomb":
+            return 200, gzip_bomb(), "application/atom+xml", {"Content-Encoding": "gzip"}
+        return self.respond(req)  # hang, reset, truncate, huge, huge-chunked: the transport does the damage
 
     def _empty(self, req: LoggedRequest) -> tuple[int, bytes, str, dict[str, str]]:
         if req.service == "arxiv":
@@ -298,6 +313,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:  # quiet
         pass
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except ConnectionResetError:  # a client that refused a body hung up mid-stream
+            self.close_connection = True
 
     def do_GET(self) -> None:
         self._serve()
@@ -336,10 +357,13 @@ class _Handler(BaseHTTPRequestHandler):
         req.status = status
         self.send_response(status)
         self.send_header("Content-Type", ctype or "application/atom+xml; charset=utf-8")
-        self.send_header("Content-Length", str(HUGE_BYTES if kind == "huge" else len(body)))
+        if kind == "huge-chunked":
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Content-Length", str(HUGE_BYTES if kind == "huge" else len(body)))
         for name, value in headers.items():
             self.send_header(name, value)
-        if kind in ("truncate", "huge"):
+        if kind in ("truncate", "huge", "huge-chunked"):
             self.send_header("Connection", "close")
             self.close_connection = True
         self.end_headers()
@@ -349,6 +373,11 @@ class _Handler(BaseHTTPRequestHandler):
             chunk = b" " * 65536
             for _ in range(HUGE_BYTES // len(chunk)):
                 self.wfile.write(chunk)
+        elif kind == "huge-chunked":
+            chunk = b"10000\r\n" + b" " * 65536 + b"\r\n"  # chunk sizes are hexadecimal
+            for _ in range(BOMB_BYTES // 65536):
+                self.wfile.write(chunk)
+            self.wfile.write(b"0\r\n\r\n")
         else:
             self.wfile.write(body)
         self.wfile.flush()
