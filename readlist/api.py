@@ -74,11 +74,12 @@ class ReadingList:
         parsed = read_inputs(list(inputs))
         report = Report(problems=parsed.problems)
         if not resolve:
-            # nothing to wait for: look each entry up once, under the write lock (which also finds an entry
-            # stored earlier in this batch)
+            # nothing to wait for: look the entries up under the write lock (which also finds an entry stored
+            # earlier in this batch) and store them together
             with self.store.transaction(bulk=True):
-                for entry in parsed.entries:
-                    self._store(entry, Outcome("pending", reason=NOT_RESOLVED), pattern, report)
+                stored = self.store.add_entries(parsed.entries, Outcome("pending", reason=NOT_RESOLVED), pattern)
+            report.added = sum(added for _, added in stored)
+            report.merged = len(stored) - report.added
             return report
         known: list[tuple[int, Entry]] = []
         groups: dict[tuple[str, str], list[Entry]] = {}
@@ -92,12 +93,12 @@ class ReadingList:
         outcomes = self._resolve(heads, report, progress) if heads else []
         with self.store.transaction(bulk=True):
             for pid, entry in known:
-                self._attach(pid, entry)
+                self.store.attach(pid, entry)
             report.merged += len(known)
             for entries, outcome in zip(groups.values(), outcomes, strict=True):
                 pid = self._store(entries[0], outcome, pattern, report)  # another process may have added it
                 for entry in entries[1:]:
-                    self._attach(pid, entry)
+                    self.store.attach(pid, entry)
                 report.merged += len(entries) - 1
         return report
 
@@ -107,13 +108,9 @@ class ReadingList:
         if pid is None:
             report.added += 1
             return self.store.insert(entry, outcome, key_pattern=key_pattern)
-        self._attach(pid, entry)
+        self.store.attach(pid, entry)
         report.merged += 1
         return pid
-
-    def _attach(self, pid: int, entry: Entry) -> None:
-        self.store.add_source(pid, entry)
-        self.store.merge_annotations(pid, entry)
 
     def _resolve(self, entries: list[Entry], report: Report, progress: ProgressSink | None) -> list[Outcome]:
         from readlist.resolve.resolver import Resolver

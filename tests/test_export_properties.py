@@ -86,6 +86,7 @@ def names(authors: list[str]) -> list[object]:
 @example([Paper(0, "k", "T", tags=["a, b", ";"], notes=[Note("unresolved", "t")], status="pending")])
 @example([Paper(0, "k", "$\\{}$ and $x\\$ and $x$", abstract="$\\{}$", status="matched")])
 @example([Paper(0, "k", "Why?` Now!`", ["?` A"], tags=["?`"], status="matched")])  # TeX ligatures for ¿ ¡
+@example([Paper(0, "k", "@misc{x} @ (y) $a@{b}$", abstract="a @{b}", notes=[Note("@misc(z", "t")], status="matched")])
 def test_bibtex_gives_back_the_same_text(paper_list: list[Paper]) -> None:
     text = export(paper_list, "bibtex")
     entries, problems = parse_bib(text, "out.bib")

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+import tempfile
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from readlist.errors import ReadlistError
-from readlist.model import Entry, Outcome, Record
+from readlist.model import Entry, Outcome, PartialDate, Record
 from readlist.store import Filters, Store
 from readlist.store import db as store_db
+from readlist.store import library as store_library
 
 
 @pytest.fixture
@@ -169,3 +175,113 @@ def test_a_library_from_before_the_listing_index_is_migrated_and_stays_searchabl
         assert [row[1] for row in store.listing(Filters(state="unread"))] == ["new2021numbat"]
     finally:
         store.close()
+
+
+def test_an_import_attaches_duplicates_of_the_library_and_of_earlier_entries_and_suffixes_keys(store: Store) -> None:
+    lib = add(store, Entry("lib.bib", 1, title="World Models", key="ha2018world", tags=["old"], notes=["kept"]))
+    he = ["Kaiming He"]
+    entries = [
+        Entry("a.bib", 1, title="Attention Is All You Need", arxiv_id="1706.03762", key="vaswani2017attention"),
+        Entry("a.bib", 2, title="world models!", key="other", tags=["rl"], notes=["kept", "new"], state="read"),
+        Entry("a.bib", 3, title="Attention, revised", arxiv_id="1706.03762", tags=["nlp"]),  # line 1's arXiv id
+        Entry("a.bib", 4, title="attention revised"),  # the title line 3 gave line 1's paper
+        Entry("a.bib", 5, title="Deep Residual Learning", authors=he, date=PartialDate(2016)),
+        Entry("a.bib", 6, title="Deep Residual Learning, Again", authors=he, date=PartialDate(2016)),
+        Entry("a.bib", 7, title="Deep residual nets", authors=he, date=PartialDate(2016), key="ha2018world"),
+        Entry("a.bib", 8, doi="10.1000/xyz"),
+        Entry("a.bib", 8, doi="10.1000/xyz", notes=["again"]),  # the same file and line: no second source
+        Entry("a.bib", 9, title="2402.15567"),
+        Entry("a.bib", 10, arxiv_id="2402.15567"),  # a new paper, titled by its id as line 9's paper is
+        Entry("a.bib", 11, title="2402.15567"),  # the first paper with that title
+        Entry("a.bib", 12, title="Shared alias", arxiv_id="1706.03762"),
+        Entry("a.bib", 13, title="Shared alias", doi="10.1000/xyz"),
+        Entry("a.bib", 14, title="shared alias"),  # the paper of the first source with that title
+    ]
+    with store.transaction(bulk=True):
+        stored = store.add_entries(entries, Outcome("pending", reason="not resolved yet"))
+    ids = [pid for pid, _ in stored]
+    assert [added for _, added in stored] == [True, *[False] * 3, *[True] * 4, False, True, True, *[False] * 4]
+    assert [pid - lib for pid in ids] == [1, 0, 1, 1, 2, 3, 4, 5, 5, 6, 7, 6, 1, 5, 1]
+    assert [store.get(pid).key for pid in ids[4:8]] == ["he2016deep", "he2016deepa", "he2016deepb", "doi101000xyz"]
+    old = store.get(lib)
+    assert old.key == "ha2018world" and old.tags == ["old", "rl"] and old.state == "read"
+    assert [n.text for n in old.notes] == ["kept", "new"]
+    attention = store.get(ids[0])
+    assert attention.key == "vaswani2017attention" and attention.tags == ["nlp"]
+    assert [s.line for s in attention.sources] == [1, 3, 4, 12, 14] and attention.status == "pending"
+    by_doi = store.get(ids[7])
+    assert [n.text for n in by_doi.notes] == ["again"] and [s.line for s in by_doi.sources] == [8, 13]
+    assert len(search(store, "residual")) == 3  # new papers are searchable
+
+
+_TITLES = [
+    "World Models",
+    "world models!",
+    "Attention Is All You Need",
+    "Ölçek Über Alles",
+    "olcek uber alles",
+    "2402.15567",
+]
+
+
+@st.composite
+def _entries(draw: st.DrawFn) -> Entry:
+    """Small entries that often name the same paper (by arXiv id, DOI, title or a source's title) or key."""
+    pick = lambda values: draw(st.sampled_from(values))  # noqa: E731
+    return Entry(
+        pick(["a.bib", "b.bib"]), draw(st.integers(1, 4)),
+        title=pick([*_TITLES, None, f"Unique {draw(st.integers(0, 10**6))}"]),
+        authors=draw(st.lists(st.sampled_from(["David Ha", "Kaiming He", "de la Cruz, Ana"]), max_size=2)),
+        date=pick([None, PartialDate(2018), PartialDate(2019, 3)]),
+        arxiv_id=pick([None, None, "1706.03762", "2402.15567"]), doi=pick([None, None, "10.1000/abc"]),
+        key=pick([None, "ha2018world", "world", "worlda", "k"]), entry_type=pick([None, "misc", "article"]),
+        fields=pick([{}, {"url": "https://x.org", "month": "mar"}]),
+        notes=draw(st.lists(st.sampled_from(["good", "proofs"]), max_size=2)),
+        tags=draw(st.lists(st.sampled_from(["rl", "nlp", ""]), max_size=2)),
+        state=pick([None, "unread", "reading", "read"]),
+    )  # fmt: skip
+
+
+def _contents(store: Store) -> list[object]:
+    """Everything stored but the times."""
+    tables = {
+        "papers": "id, key, title, title_norm, abstract, year, date, arxiv_id, doi, entry_type, url, fields, status, "
+        "evidence, state, state_changed_at IS NULL",
+        "authors": "*", "notes": "id, paper_id, text", "tags": "*", "sources": "id, paper_id, file, line, title, "
+        "title_norm", "state_changes": "id, paper_id, state", "papers_fts": "rowid, title, abstract, notes",
+    }  # fmt: skip
+    return [
+        [tuple(r) for r in store.conn.execute(f"SELECT {cols} FROM {t} ORDER BY 1, 2")] for t, cols in tables.items()
+    ]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_entries(), max_size=6), st.lists(_entries(), min_size=1, max_size=14), st.booleans())
+def test_an_import_stores_what_storing_its_entries_one_by_one_stores(
+    library: list[Entry], entries: list[Entry], staged: bool
+) -> None:
+    outcome = Outcome("pending", reason="not resolved yet")
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        mock.patch.multiple(store_library, _STAGED=1, _STAGED_CHUNK=2) if staged else contextlib.nullcontext(),
+    ):
+        one_by_one, batched = Store(Path(tmp) / "one.sqlite"), Store(Path(tmp) / "batch.sqlite")
+        try:
+            for s in (one_by_one, batched):
+                with s.transaction():
+                    s.add_entries(library, outcome)
+                    if library:  # the next new paper takes the freed id, as SQLite gives it
+                        s.delete(s.conn.execute("SELECT max(id) FROM papers").fetchone()[0])
+            with one_by_one.transaction(bulk=True):
+                for entry in entries:
+                    pid = one_by_one.find_existing(entry)
+                    if pid is None:
+                        one_by_one.insert(entry, outcome)
+                    else:
+                        one_by_one.attach(pid, entry)
+            with batched.transaction(bulk=True):
+                batched.add_entries(entries, outcome)
+            assert _contents(batched) == _contents(one_by_one)
+        finally:
+            one_by_one.close()
+            batched.close()

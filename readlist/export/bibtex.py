@@ -24,7 +24,7 @@ from readlist.export.base import (
     is_published,
     paper_url,
 )
-from readlist.export.latex import balanced, escape, visible
+from readlist.export.latex import BLOCK_START, balanced, escape, visible
 from readlist.keys import NameParts, parse_name
 from readlist.model import Paper
 
@@ -91,13 +91,14 @@ class BibtexExporter(EntryExporter):
         return Renderer(variant, partial(self.entry, options=options, flavor=flavor))
 
     def assemble(self, texts: Iterable[bytes], out: TextIO, options: ExportOptions) -> None:
-        write = byte_writer(out)
-        for i, text in enumerate(texts):
-            write(b"\n" + text if i else text)  # a blank line between entries
+        with byte_writer(out) as write:
+            for i, text in enumerate(texts):
+                write(b"\n" + text if i else text)  # a blank line between entries
 
     def entry(self, paper: Paper, options: ExportOptions, flavor: str) -> str:
         """One paper as an entry; every value is LaTeX with balanced braces, enclosed in braces."""
-        fields = ",\n".join(f"  {k} = {{{v}}}" for k, v in self._fields(paper, options, flavor))
+        pairs = self._fields(paper, options, flavor)
+        fields = ",\n".join(f"  {k} = {{{BLOCK_START.sub('{@}', v) if '@' in v else v}}}" for k, v in pairs)
         return f"@{self._type(paper, flavor)}{{{paper.key},\n{fields}\n}}\n"
 
     @staticmethod

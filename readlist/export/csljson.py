@@ -74,8 +74,8 @@ class CslJsonExporter(EntryExporter):
         return Renderer(f"ascii={options.ascii} abstract={options.abstract}", render)
 
     def assemble(self, texts: Iterable[bytes], out: TextIO, options: ExportOptions) -> None:
-        write = byte_writer(out)
-        write(b"[")
-        for i, text in enumerate(texts):
-            write((b",\n" if i else b"\n") + text)
-        write(b"\n]\n")
+        with byte_writer(out) as write:
+            write(b"[")
+            for i, text in enumerate(texts):
+                write((b",\n" if i else b"\n") + text)
+            write(b"\n]\n")

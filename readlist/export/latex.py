@@ -52,6 +52,9 @@ MATH_COMMANDS = frozenset(GREEK.values()) | frozenset(
     "cap cup subset subseteq supset supseteq notin prime nabla partial equiv approx neq % # & _ { } , ; !".split()
 )
 _MATH = re.compile(r"\$([^$\s](?:[^$]*[^$\s])?)\$")
+# What bibtexparser (and the importers built on it) reads as the start of a new entry even inside a braced value
+# ("@misc(", "@{"): the BibTeX writer puts such an "@" in braces, and math holding one is written as text.
+BLOCK_START = re.compile(r"@(?=\w*[ \t]*[{(])")
 _MATH_CMD = re.compile(r"\\([A-Za-z]+|.)")
 _WORD = re.compile(r"\w+")
 _LIGATURE = re.compile(r"([?!])`")
@@ -144,7 +147,7 @@ def escape(text: str, ascii: bool = False, protect: bool = False, stacked: bool 
     pos = 0
     sentence_case = protect and _is_sentence_case(text)
     for m in _MATH.finditer(text):
-        if not _is_math(m.group(1)):
+        if not _is_math(m.group(1)) or BLOCK_START.search(m.group(1)):
             continue
         out.append(_words(text[pos : m.start()], ascii, stacked, protect, sentence_case, first=pos == 0))
         out.append("{$" + m.group(1) + "$}" if protect else "$" + m.group(1) + "$")

@@ -100,10 +100,9 @@ class MarkdownExporter(EntryExporter):
 
     def assemble(self, texts: Iterable[bytes], out: TextIO, options: ExportOptions) -> None:
         sections = load_template(options.template)
-        write = byte_writer(out)
         groups: dict[str, list[tuple[int, int]]] = {}
         decoded: dict[bytes, list[str]] = {}  # most papers share their group line with others
-        with tempfile.TemporaryFile() as spool:
+        with tempfile.TemporaryFile() as spool, byte_writer(out) as write:
             for text in texts:
                 names, _, block = text.partition(b"\n")
                 start = spool.tell()

@@ -1,4 +1,4 @@
-"""Import .bib files through bibtexparser: keys, fields, notes, keywords and readlist's own fields."""
+"""Import .bib files (through bibscan's fast path, else bibtexparser): keys, fields, notes, keywords, own fields."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 
 from readlist.errors import InputError
+from readlist.ingest.bibscan import Record, scan
 from readlist.ingest.identifiers import normalize_doi, split_arxiv_id
 from readlist.model import READ_STATES, Entry, PartialDate
 
@@ -19,6 +20,9 @@ _KNOWN = {
     # written by readlist's own exporters; derived from the fields above, so not kept as extras
     "readlist-status", "key", "howpublished", "eprintclass", "primaryclass", "journaltitle", "month",
 }  # fmt: skip
+_AND = re.compile(r"\s+and\s+")
+_PARAGRAPH = re.compile(r"\n\s*\n")
+_LIST_SEPARATOR = re.compile("[,;]")
 _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
 
 
@@ -38,6 +42,11 @@ _LIGATURES = (("--", "\ue000"), ("``", "\ue001"), ("''", "\ue002"))
 # without them decodes to itself, with balanced protective braces dropped and whitespace collapsed, so most fields
 # (~95%) skip the parser.
 _LATEX_CHARS = re.compile(r"[\\$%&~`\ue000-\ue002]")
+# A group opened by a command, with no unescaped "$" or "%" or ligature mark: {\"u}, {\v{r}}, {\'\i}, {\relax Ł}.
+# It decodes alone to what it gives in its value, so a value that is plain text around such groups (accented names
+# as BibDesk, Google Scholar and readlist's BibTeX export write them) skips the parser but for its distinct groups.
+_TOKEN = r"(?:\\(?:[A-Za-z]++|[^A-Za-z{}\\\ue000-\ue002])|[^\\{}$%\ue000-\ue002])"
+_COMMAND_GROUP = re.compile(rf"(\{{(?=\\){_TOKEN}*+(?:\{{{_TOKEN}*+\}}{_TOKEN}*+)*+\}})")
 
 
 @functools.cache
@@ -55,11 +64,30 @@ def _decoder() -> Callable[[str], str]:
 
 def latex_to_text(value: str) -> str:
     """Decode LaTeX to Unicode text (accents, escapes, protective braces), keeping ``$math$`` verbatim."""
+    if "\\" in value and len(pieces := _COMMAND_GROUP.split(value)) > 1:
+        return _around_groups(value, pieces)
     if not _LATEX_CHARS.search(value):
         text = value.replace("{", "").replace("}", "")
         if len(text) == len(value) or _balanced(value):  # plain text, or {Acronyms} in plain text
-            return " ".join(text.split())
+            return _collapse_spaces(text)
     return _decode(value)
+
+
+def _around_groups(value: str, pieces: list[str]) -> str:
+    """``latex_to_text(value)`` for a value split around command groups (at odd indexes of ``pieces``)."""
+    outside = "".join(pieces[::2])
+    if _LATEX_CHARS.search(outside) or not _balanced(outside):
+        return _decode(value)
+    text = "".join(_decode_group(p) if i % 2 else p.replace("{", "").replace("}", "") for i, p in enumerate(pieces))
+    return _collapse_spaces(text)
+
+
+def _collapse_spaces(text: str) -> str:
+    """``" ".join(text.split())``, without splitting a text that has nothing to collapse (most abstracts)."""
+    # a printable text has no whitespace but " "
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
 
 
 def _balanced(value: str) -> bool:
@@ -88,25 +116,35 @@ def _decode(value: str) -> str:
 
 
 def _decode_text(text: str) -> str:
+    """pylatexenc's decoding of ``text`` (no math), whitespace as it is; text it cannot decode stays as typed."""
     # keep -- and quote pairs as typed: they are text here, not LaTeX ligatures to convert
+    marked = text
     for seq, mark in _LIGATURES:
-        text = text.replace(seq, mark)
-    text = _decoder()(text)
+        marked = marked.replace(seq, mark)
+    try:
+        marked = _decoder()(marked)
+    except Exception:  # pylatexenc fails inside on some macros used without their arguments (`\date`, `\href x`)
+        return text
     for seq, mark in _LIGATURES:
-        text = text.replace(mark, seq)
-    return text
+        marked = marked.replace(mark, seq)
+    return marked
+
+
+_decode_group = functools.lru_cache(maxsize=4096)(_decode_text)  # a library has few distinct command groups
 
 
 def display_name(name: str) -> str:
     """``"Knuth, Donald E."`` -> ``"Donald E. Knuth"``; names with a suffix keep the BibTeX form."""
-    parts = [p.strip() for p in name.split(",")]
-    if len(parts) == 2 and all(parts):
-        return f"{parts[1]} {parts[0]}"
+    last, comma, first = name.partition(",")
+    if comma and "," not in first and (first := first.strip()) and (last := last.strip()):
+        return f"{first} {last}"
     return name.strip()
 
 
 def _split_list(value: str) -> list[str]:
     """Items separated by "," or ";" outside braces (a braced item keeps its commas)."""
+    if "{" not in value and "}" not in value:
+        return [v.strip() for v in _LIST_SEPARATOR.split(value) if v.strip()]
     items, depth, start = [], 0, 0
     for i, ch in enumerate(value):
         depth += {"{": 1, "}": -1}.get(ch, 0)
@@ -119,22 +157,39 @@ def _split_list(value: str) -> list[str]:
 
 def parse_bib(text: str, source: str) -> tuple[list[Entry], list[InputError]]:
     """Entries of a .bib file; broken blocks and duplicate keys are reported and skipped."""
+    records = scan(text)  # the fast path, for files bibtexparser would read the same way
+    if records is None:
+        return _entries(*_bibtexparser_records(text, source), source)
+    return _entries(records, [], source)
+
+
+def _bibtexparser_records(text: str, source: str) -> tuple[list[Record], list[InputError]]:
+    """The entries bibtexparser reads in ``text``, and its failed blocks as problems."""
     import bibtexparser
 
     library = bibtexparser.parse_string(text)
     problems = [InputError(source, block.start_line + 1, _failure(block)) for block in library.failed_blocks]
-    by_key = {e.key: e for e in library.entries if e.key}
+    records = [
+        Record(bib.entry_type.lower(), bib.key, [(f.key.lower(), str(f.value)) for f in bib.fields], bib.start_line + 1)
+        for bib in library.entries
+    ]
+    return records, problems
+
+
+def _entries(records: list[Record], problems: list[InputError], source: str) -> tuple[list[Entry], list[InputError]]:
+    """Records as entries, fields inherited through ``crossref``; an entry that cannot be one is a problem."""
+    by_key = {r.key: r.fields for r in records if r.key}
     entries = []
-    for bib in library.entries:
-        fields = {f.key.lower(): str(f.value) for f in bib.fields}
+    for entry_type, key, pairs, line in records:
+        fields = dict(pairs)
         parent = by_key.get(fields.get("crossref", ""))
         if parent is not None:
-            for f in parent.fields:
-                fields.setdefault(f.key.lower(), str(f.value))
+            for name, value in parent:
+                fields.setdefault(name, value)
         try:
-            entries.append(_to_entry(bib.entry_type.lower(), bib.key, fields, source, bib.start_line + 1))
+            entries.append(_to_entry(entry_type, key, fields, source, line))
         except ValueError as exc:
-            problems.append(InputError(source, bib.start_line + 1, f"entry {bib.key or '(no key)'}: {exc}"))
+            problems.append(InputError(source, line, f"entry {key or '(no key)'}: {exc}"))
     return entries, problems
 
 
@@ -161,9 +216,9 @@ def _to_entry(entry_type: str, key: str, fields: dict[str, str], source: str, li
     state = fields.get(STATE_FIELD)
     if state is not None and state not in READ_STATES:
         raise ValueError(f"{STATE_FIELD} must be one of {', '.join(READ_STATES)}, not {state!r}")
-    authors = [display_name(latex_to_text(a)) for a in re.split(r"\s+and\s+", fields.get("author", "")) if a.strip()]
-    notes = [latex_to_text(n) for n in re.split(r"\n\s*\n", fields.get("note", ""))]
-    if "readlist-status" in fields and notes[0] == "unresolved":
+    authors = [display_name(latex_to_text(a)) for a in _AND.split(fields.get("author", "")) if a.strip()]
+    notes = [latex_to_text(n) for n in _PARAGRAPH.split(fields["note"])] if fields.get("note") else []
+    if "readlist-status" in fields and notes[:1] == ["unresolved"]:
         notes = notes[1:]  # the marker readlist's export writes first, not a note of the user's
     return Entry(
         source_file=source,

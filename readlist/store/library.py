@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 
 from readlist.errors import ReadlistError
@@ -25,6 +26,15 @@ _PAPER_COLUMNS = (
     "volume pages url author_count status evidence state state_changed_at added_at fields"
 ).split()
 _RECORD_COLUMNS = "title abstract arxiv_id arxiv_version primary_class doi s2_id venue journal volume pages url".split()
+# what Store.insert writes of a new paper
+_NEW_PAPER = (
+    "id key title title_norm abstract year date arxiv_id doi entry_type venue url volume pages author_count state "
+    "state_changed_at added_at updated_at fields status evidence"
+).split()
+_STATE, _STATE_CHANGED_AT = _NEW_PAPER.index("state"), _NEW_PAPER.index("state_changed_at")
+_ROW_FIELDS = ("url", "volume", "pages")  # BibTeX fields with a column of their own
+_STAGED = 32  # rows from which _insert_rows stages them (below, staging costs more than it saves)
+_STAGED_CHUNK = 4096  # rows staged at a time (~7 MB of papers)
 
 
 def now() -> str:
@@ -107,6 +117,38 @@ def outcome_has_title(outcome: Outcome | None) -> bool:
     return outcome is not None and outcome.status == "matched" and outcome.record is not None
 
 
+def _applies(outcome: Outcome | None) -> bool:
+    """Whether storing ``outcome`` takes ``Store.apply_outcome`` (a match, or candidates to review)."""
+    return outcome is not None and (outcome.status == "matched" or bool(outcome.candidates))
+
+
+def _check_state(state: str) -> None:
+    if state not in READ_STATES:
+        raise ReadlistError(f"read state must be one of {', '.join(READ_STATES)}")
+
+
+def _new_key(
+    entry: Entry,
+    title: str,
+    authors: list[str],
+    year: int | None,
+    resolved_title: bool,
+    key_pattern: str | None,
+    taken: Callable[[str], bool],
+) -> str:
+    """A new paper's citation key: the entry's own when free; else, while no title is known (an identifier not
+    resolved yet), one from the identifier (``title`` is then the identifier) rather than from a placeholder;
+    else one from ``key_pattern``."""
+    if entry.key and not taken(entry.key):
+        return entry.key
+    from readlist.keys import make_key, unique_key  # only when making a key (start-up)
+
+    if not entry.title and not resolved_title:
+        ident = "".join(ch for ch in f"{'arxiv' if entry.arxiv_id else 'doi'}{title}" if ch.isalnum())
+        return unique_key(ident.lower()[:40], taken)
+    return make_key(title, authors, year, taken, pattern=key_pattern)
+
+
 class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -147,22 +189,7 @@ class Store:
 
     def find_existing(self, entry: Entry) -> int | None:
         """The paper an entry is already stored as: by arXiv id, DOI, then normalized title."""
-        q = self.conn.execute
-        if entry.arxiv_id:
-            row = q("SELECT id FROM papers WHERE arxiv_id = ?", (entry.arxiv_id,)).fetchone()
-            if row:
-                return row[0]
-        if entry.doi:
-            row = q("SELECT id FROM papers WHERE doi = ?", (entry.doi,)).fetchone()
-            if row:
-                return row[0]
-        if entry.title:
-            norm = normalize_title(entry.title)
-            row = q("SELECT id FROM papers WHERE title_norm = ? ORDER BY id LIMIT 1", (norm,)).fetchone()
-            row = row or q("SELECT paper_id FROM sources WHERE title_norm = ? ORDER BY id LIMIT 1", (norm,)).fetchone()
-            if row:
-                return row[0]
-        return None
+        return _Identities(self.conn, [entry]).find(entry)
 
     def lookup(self, ref: str) -> int:
         """A paper by citation key, arXiv id (any form), DOI, or short numeric id."""
@@ -335,77 +362,61 @@ class Store:
 
     # -- writing (call inside a transaction) ---------------------------------------------------
 
+    def add_entries(
+        self, entries: Sequence[Entry], outcome: Outcome, key_pattern: str | None = None
+    ) -> list[tuple[int, bool]]:
+        """Store entries that need no resolution: each becomes a new paper recording ``outcome`` (one with nothing
+        to apply, such as pending), or is attached (``attach``) to the paper it is already stored as, in the
+        library or earlier in ``entries``. Returns ``(paper id, added)`` per entry.
+
+        The same as ``find_existing`` then ``insert`` or ``attach`` for each entry in turn, written with a few
+        statements per table for all entries instead of ~7 per paper."""
+        assert not _applies(outcome)
+        batch = _Batch(self.conn, key_pattern, entries)
+        stored = []
+        for entry in entries:
+            pid = batch.find(entry)
+            if pid is None:
+                stored.append((batch.insert(entry, outcome), True))
+            else:
+                batch.attach(pid, entry)
+                stored.append((pid, False))
+        batch.write()
+        return stored
+
     def insert(self, entry: Entry, outcome: Outcome | None, key_pattern: str | None = None) -> int:
         """Store a new paper from an entry (and its resolution outcome); returns its id.
 
         A key the entry brings (from a .bib) is kept if free; otherwise one is made from ``key_pattern``
-        (default style when None).
+        (default style when None), from the resolved title and authors when the outcome brings them.
         """
-        stamp = now()
-        title = entry.title or entry.arxiv_id or entry.doi or "untitled"
-        year = entry.date.year if entry.date else None
-        key = entry.key if entry.key and not self.key_taken(entry.key) else None
-        cur = self.conn.execute(
-            "INSERT INTO papers (key, title, title_norm, abstract, year, date, arxiv_id, doi, entry_type, venue, "
-            "url, volume, pages, author_count, state, state_changed_at, added_at, updated_at, fields, status, "
-            "evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                key or f"tmp-{stamp}-{id(entry)}", title, normalize_title(title), entry.abstract, year,
-                entry.date.iso if entry.date else None, entry.arxiv_id, entry.doi,
-                entry.entry_type if entry.entry_type not in (None, "misc", "online") else None,
-                entry.venue, entry.fields.get("url"), entry.fields.get("volume"), entry.fields.get("pages"),
-                entry.author_count, entry.state or "unread", stamp if entry.state else None, stamp, stamp,
-                json.dumps({k: v for k, v in entry.fields.items() if k not in ("url", "volume", "pages")}),
-                outcome.status if outcome else "pending", evidence_json(outcome) if outcome else "{}",
-            ),
-        )  # fmt: skip
-        paper_id = cur.lastrowid
-        assert paper_id is not None
-        self._set_authors(paper_id, entry.authors)
-        self.add_source(paper_id, entry)
-        self.add_tags(paper_id, entry.tags)
-        for text in entry.notes:  # a new paper: no notes to merge with, and the INSERT set its read state
-            self.add_note(paper_id, text)
-        if outcome is not None and (outcome.status == "matched" or outcome.candidates):
-            survivor = self.apply_outcome(paper_id, outcome)
-            if survivor != paper_id:
-                return survivor  # it was already in the library under its resolved id
-        from readlist.keys import make_key, unique_key  # only when adding (start-up)
-
-        if key is None and not entry.title and not outcome_has_title(outcome):
-            # an identifier not resolved yet: key it by the identifier rather than by a placeholder title
-            ident = "".join(ch for ch in f"{'arxiv' if entry.arxiv_id else 'doi'}{title}" if ch.isalnum())
-            key = unique_key(ident.lower()[:40], self.key_taken)
-            self.conn.execute("UPDATE papers SET key = ? WHERE id = ?", (key, paper_id))
-        if key is None:
-            paper = self.conn.execute("SELECT title, year FROM papers WHERE id = ?", (paper_id,)).fetchone()
-            names = [
-                r[0]
-                for r in self.conn.execute("SELECT name FROM authors WHERE paper_id = ? ORDER BY position", (paper_id,))
-            ]
-            new_key = make_key(paper["title"], names, paper["year"], self.key_taken, pattern=key_pattern)
-            self.conn.execute("UPDATE papers SET key = ? WHERE id = ?", (new_key, paper_id))
+        applies = _applies(outcome)
+        batch = _Batch(self.conn, key_pattern)
+        paper_id = batch.insert(entry, outcome, keyed=not applies)
+        batch.write()
+        if not applies:
+            return paper_id
+        assert outcome is not None
+        survivor = self.apply_outcome(paper_id, outcome)
+        if survivor != paper_id:
+            return survivor  # it was already in the library under its resolved id
+        paper = self.conn.execute("SELECT title, year FROM papers WHERE id = ?", (paper_id,)).fetchone()
+        names = [
+            r[0]
+            for r in self.conn.execute("SELECT name FROM authors WHERE paper_id = ? ORDER BY position", (paper_id,))
+        ]
+        key = _new_key(
+            entry, paper["title"], names, paper["year"], outcome_has_title(outcome), key_pattern, self.key_taken
+        )
+        self.conn.execute("UPDATE papers SET key = ? WHERE id = ?", (key, paper_id))
         return paper_id
 
-    def add_source(self, paper_id: int, entry: Entry) -> None:
-        title = entry.title
-        self.conn.execute(
-            "INSERT OR IGNORE INTO sources (paper_id, file, line, title, title_norm, added_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (paper_id, entry.source_file, entry.source_line, title, normalize_title(title) if title else None, now()),
-        )
-
-    def merge_annotations(self, paper_id: int, entry: Entry) -> None:
-        """Tags, notes and read state an input carries (a .bib import); existing ones are kept."""
-        self.add_tags(paper_id, entry.tags)
-        have = {r[0] for r in self.conn.execute("SELECT text FROM notes WHERE paper_id = ?", (paper_id,))}
-        for text in entry.notes:
-            if text not in have:
-                self.add_note(paper_id, text)
-        if entry.state and entry.state != "unread":
-            current = self.conn.execute("SELECT state FROM papers WHERE id = ?", (paper_id,)).fetchone()[0]
-            if current == "unread":
-                self.set_state(paper_id, entry.state)
+    def attach(self, paper_id: int, entry: Entry) -> None:
+        """Record an entry as a source of a stored paper, with the tags, notes and read state it carries (a .bib
+        import); the paper's own are kept."""
+        batch = _Batch(self.conn)
+        batch.attach(paper_id, entry)
+        batch.write()
 
     def _set_authors(self, paper_id: int, names: Iterable[str]) -> None:
         self.conn.execute("DELETE FROM authors WHERE paper_id = ?", (paper_id,))
@@ -495,8 +506,7 @@ class Store:
         )
 
     def set_state(self, paper_id: int, state: str) -> None:
-        if state not in READ_STATES:
-            raise ReadlistError(f"read state must be one of {', '.join(READ_STATES)}")
+        _check_state(state)
         stamp = now()
         self.conn.execute("UPDATE papers SET state = ?, state_changed_at = ? WHERE id = ?", (state, stamp, paper_id))
         self.conn.execute(
@@ -554,3 +564,243 @@ class Store:
             arxiv_id=paper.arxiv_id,
             doi=paper.doi,
         )
+
+
+def _lookup(conn: sqlite3.Connection, select: str, values: set[str], group: str = "") -> dict[str, int]:
+    """``select`` (``... WHERE column IN ``) over ``values`` in one query, as a dict of its first two columns."""
+    if not values:
+        return {}
+    rows = conn.execute(f"{select}(SELECT value FROM json_each(?)){group}", (json.dumps(list(values)),))
+    return {r[0]: r[1] for r in rows}
+
+
+class _Identities:
+    """The papers that some entries' arXiv ids, DOIs and normalized titles name in the library (one query for
+    each kind), plus the papers and sources added since (``add_paper``, ``add_source``): what ``find`` answers
+    for those entries, as ``Store.find_existing`` would once the additions are written."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, entries: Sequence[Entry], normalized: Callable[[str], str] = normalize_title
+    ) -> None:
+        self.normalized = normalized
+        self.arxiv = _lookup(
+            conn, "SELECT arxiv_id, id FROM papers WHERE arxiv_id IN ", {e.arxiv_id for e in entries if e.arxiv_id}
+        )
+        self.doi = _lookup(conn, "SELECT doi, id FROM papers WHERE doi IN ", {e.doi for e in entries if e.doi})
+        # an identifier the library holds wins over any title (and stays held)
+        titles = {
+            normalized(e.title) for e in entries if e.title and e.arxiv_id not in self.arxiv and e.doi not in self.doi
+        }
+        # the first paper, else the first source (by id) with a title: a bare column beside min() is that row's
+        self.titles = _lookup(
+            conn, "SELECT title_norm, min(id) FROM papers WHERE title_norm IN ", titles, " GROUP BY title_norm"
+        )
+        self.source_titles = _lookup(
+            conn,
+            "SELECT title_norm, paper_id, min(id) FROM sources WHERE title_norm IN ",
+            titles,
+            " GROUP BY title_norm",
+        )
+
+    def find(self, entry: Entry) -> int | None:
+        if entry.arxiv_id and entry.arxiv_id in self.arxiv:
+            return self.arxiv[entry.arxiv_id]
+        if entry.doi and entry.doi in self.doi:
+            return self.doi[entry.doi]
+        if entry.title:
+            norm = self.normalized(entry.title)
+            return self.titles.get(norm, self.source_titles.get(norm))
+        return None
+
+    def add_paper(self, paper_id: int, arxiv_id: str | None, doi: str | None, title_norm: str) -> None:
+        if arxiv_id:
+            self.arxiv.setdefault(arxiv_id, paper_id)
+        if doi:
+            self.doi.setdefault(doi, paper_id)
+        self.titles.setdefault(title_norm, paper_id)  # ids only grow: an earlier paper keeps its title
+
+    def add_source(self, paper_id: int, title_norm: str) -> None:
+        self.source_titles.setdefault(title_norm, paper_id)
+
+
+class _Batch:
+    """New papers, sources, tags, notes and read states of one write transaction, held in memory and written
+    table by table (``write``): a few statements per table instead of several per paper.
+
+    Lookups (``find``) and keys see the library as it was plus everything added so far, and rows are written in
+    the order they were added: the library ends as if each addition had been written at once, with the same ids
+    (a new paper gets max(id) + 1, as SQLite would give it: the caller holds the write lock until it commits).
+    """
+
+    def __init__(self, conn: sqlite3.Connection, key_pattern: str | None = None, entries: Sequence[Entry] = ()) -> None:
+        """``entries``: those the batch will be asked to store (what the library holds of their identifiers,
+        titles and keys is read up front)."""
+        self.conn = conn
+        self.key_pattern = key_pattern
+        self.stamp = now()
+        self._norms: dict[str, str] = {}
+        self.identities = _Identities(conn, entries, self._normalized)
+        self.next_id: int | None = None
+        self.keys: set[str] = set()  # new papers' keys
+        bib_keys = {e.key for e in entries if e.key and self.identities.find(e) is None}  # those of new papers
+        stored = _lookup(conn, "SELECT key, 1 FROM papers WHERE key IN ", bib_keys)
+        self._stored_keys = {k: k in stored for k in bib_keys}  # whether a stored paper has the key
+        self._evidence: tuple[Outcome | None, str] = (None, "{}")
+        self.papers: dict[int, list[object]] = {}  # rows, by id
+        self.authors: list[tuple[int, int, str]] = []
+        self.sources: list[tuple[int, str, int, str | None, str | None, str]] = []
+        self.tags: list[tuple[int, str]] = []
+        self.notes: list[tuple[int, str, str]] = []
+        self.state_changes: list[tuple[int, str, str]] = []
+        self.stored_states: dict[int, str] = {}  # new read states of papers already stored
+        # what the batch knows of each paper it adds to (read from the library the first time for a stored one)
+        self._states: dict[int, str] = {}
+        self._notes: dict[int, set[str]] = {}
+        self._added_sources: set[tuple[int, str, int]] = set()  # (paper id, file, line)
+
+    def _normalized(self, title: str) -> str:
+        norm = self._norms.get(title)
+        if norm is None:
+            norm = self._norms[title] = normalize_title(title)
+        return norm
+
+    def taken(self, key: str) -> bool:
+        """Whether a paper, stored or new, has this citation key."""
+        if key in self.keys:
+            return True
+        stored = self._stored_keys.get(key)
+        if stored is None:
+            stored = self._stored_keys[key] = (
+                self.conn.execute("SELECT 1 FROM papers WHERE key = ?", (key,)).fetchone() is not None
+            )
+        return stored
+
+    def find(self, entry: Entry) -> int | None:
+        """The paper an entry (one given to the constructor) is stored or added as, like ``Store.find_existing``."""
+        return self.identities.find(entry)
+
+    def insert(self, entry: Entry, outcome: Outcome | None, keyed: bool = True) -> int:
+        """Add a new paper; returns its id. Unless ``keyed``, it gets a placeholder key (``Store.insert`` gives
+        it a key once the outcome is applied)."""
+        if self.next_id is None:
+            self.next_id = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM papers").fetchone()[0]
+        paper_id, self.next_id = self.next_id, self.next_id + 1
+        stamp = self.stamp
+        title = entry.title or entry.arxiv_id or entry.doi or "untitled"
+        norm = self._normalized(title)
+        year = entry.date.year if entry.date else None
+        key = (
+            _new_key(entry, title, entry.authors, year, False, self.key_pattern, self.taken)
+            if keyed
+            else f"tmp-{stamp}-{paper_id}"
+        )
+        self.keys.add(key)
+        fields = entry.fields
+        extra = {k: v for k, v in fields.items() if k not in _ROW_FIELDS}
+        if outcome is not self._evidence[0]:
+            self._evidence = (outcome, evidence_json(outcome) if outcome else "{}")
+        state = entry.state or "unread"
+        self.papers[paper_id] = [
+            paper_id, key, title, norm, entry.abstract, year, entry.date.iso if entry.date else None,
+            entry.arxiv_id, entry.doi, entry.entry_type if entry.entry_type not in (None, "misc", "online") else None,
+            entry.venue, fields.get("url"), fields.get("volume"), fields.get("pages"), entry.author_count, state,
+            stamp if entry.state else None, stamp, stamp, json.dumps(extra) if extra else "{}",
+            outcome.status if outcome else "pending", self._evidence[1],
+        ]  # fmt: skip
+        self.identities.add_paper(paper_id, entry.arxiv_id, entry.doi, norm)
+        self._states[paper_id] = state
+        self._notes[paper_id] = set(entry.notes)
+        self.authors += [(paper_id, i, name) for i, name in enumerate(entry.authors)]
+        self._add_source(paper_id, entry)
+        self.tags += [(paper_id, t) for t in entry.tags if t]
+        self.notes += [(paper_id, text, stamp) for text in entry.notes]
+        return paper_id
+
+    def attach(self, paper_id: int, entry: Entry) -> None:
+        """Record an entry as a source of a paper, stored or new, with the tags, notes and read state it carries."""
+        self._add_source(paper_id, entry)
+        self.tags += [(paper_id, t) for t in entry.tags if t]
+        if entry.notes:
+            have = self._notes.get(paper_id)
+            if have is None:
+                q = self.conn.execute("SELECT text FROM notes WHERE paper_id = ?", (paper_id,))
+                have = self._notes[paper_id] = {r[0] for r in q}
+            new = [text for text in entry.notes if text not in have]
+            self.notes += [(paper_id, text, self.stamp) for text in new]
+            have.update(new)
+        if entry.state and entry.state != "unread" and self._state(paper_id) == "unread":
+            self._set_state(paper_id, entry.state)
+
+    def _add_source(self, paper_id: int, entry: Entry) -> None:
+        source = (paper_id, entry.source_file, entry.source_line)
+        if source in self._added_sources or (
+            paper_id not in self.papers
+            and self.conn.execute(
+                "SELECT 1 FROM sources WHERE paper_id = ? AND file = ? AND line = ?", source
+            ).fetchone()
+        ):
+            return  # already a source of this paper
+        self._added_sources.add(source)
+        norm = self._normalized(entry.title) if entry.title else None
+        self.sources.append((paper_id, entry.source_file, entry.source_line, entry.title, norm, self.stamp))
+        if norm is not None:
+            self.identities.add_source(paper_id, norm)
+
+    def _state(self, paper_id: int) -> str:
+        state = self._states.get(paper_id)
+        if state is None:
+            state = self._states[paper_id] = self.conn.execute(
+                "SELECT state FROM papers WHERE id = ?", (paper_id,)
+            ).fetchone()[0]
+        return state
+
+    def _set_state(self, paper_id: int, state: str) -> None:
+        _check_state(state)
+        self._states[paper_id] = state
+        row = self.papers.get(paper_id)
+        if row is None:
+            self.stored_states[paper_id] = state
+        else:
+            row[_STATE], row[_STATE_CHANGED_AT] = state, self.stamp
+        self.state_changes.append((paper_id, state, self.stamp))
+
+    def write(self) -> None:
+        """Write everything added, table by table."""
+        _insert_rows(self.conn, "papers", _NEW_PAPER, self.papers.values())
+        if self.stored_states:
+            self.conn.executemany(
+                "UPDATE papers SET state = ?, state_changed_at = ? WHERE id = ?",
+                [(state, self.stamp, pid) for pid, state in self.stored_states.items()],
+            )
+        _insert_rows(self.conn, "authors", ("paper_id", "position", "name"), self.authors)
+        _insert_rows(
+            self.conn, "sources", ("paper_id", "file", "line", "title", "title_norm", "added_at"), self.sources
+        )
+        _insert_rows(self.conn, "tags", ("paper_id", "tag"), self.tags, "INSERT OR IGNORE")
+        _insert_rows(self.conn, "notes", ("paper_id", "text", "created_at"), self.notes)
+        _insert_rows(self.conn, "state_changes", ("paper_id", "state", "changed_at"), self.state_changes)
+
+
+def _insert_rows(
+    conn: sqlite3.Connection,
+    table: str,
+    columns: Sequence[str],
+    rows: Collection[Sequence[object]],
+    verb: str = "INSERT",
+) -> None:
+    """Insert rows, in order. Many go through a temporary table, a chunk at a time: one ``INSERT ... SELECT``
+    then runs the table's indexes, triggers and foreign keys for a whole chunk, ~1.5x faster than a statement
+    per row (each opens its cursors and statement journal)."""
+    names = ", ".join(columns)
+    marks = ", ".join("?" * len(columns))
+    if len(rows) < _STAGED:
+        conn.executemany(f"{verb} INTO main.{table} ({names}) VALUES ({marks})", rows)
+        return
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS new_{table} ({names})")
+    remaining = iter(rows)
+    while chunk := list(islice(remaining, _STAGED_CHUNK)):
+        try:
+            conn.executemany(f"INSERT INTO temp.new_{table} VALUES ({marks})", chunk)
+            conn.execute(f"{verb} INTO main.{table} ({names}) SELECT {names} FROM temp.new_{table} ORDER BY rowid")
+        finally:
+            conn.execute(f"DELETE FROM temp.new_{table}")
