@@ -90,6 +90,22 @@ def run_once(cmd: Sequence[str], env: dict[str, str], timeout: float, cwd: Path 
     return wall, usage.ru_maxrss / 1024
 
 
+def _run_into(
+    timing: Timing, cmd: Sequence[str], env: dict[str, str], timeout: float, cwd: Path | None
+) -> float | None:
+    """One run of ``cmd``: its wall time, or None when it timed out or failed (recorded in ``timing``)."""
+    try:
+        wall, rss = run_once(cmd, env, timeout, cwd)
+    except TimeoutError:
+        timing.timeout = timeout
+        return None
+    except RuntimeError as exc:
+        timing.error = str(exc)
+        return None
+    timing.rss_mb = max(timing.rss_mb, rss)
+    return wall
+
+
 def measure(
     cmd: Sequence[str],
     env: dict[str, str],
@@ -103,31 +119,56 @@ def measure(
     """Run ``cmd`` ``runs`` times (one warm-up run first unless ``setup`` rebuilds state each time); a run slower
     than ``slow_after`` seconds ends the series, so slow tools get fewer repetitions."""
     timing = Timing()
-    if warmup and setup is None:
-        try:
-            run_once(cmd, env, timeout, cwd)
-        except TimeoutError:
-            timing.timeout = timeout
-            return timing
-        except RuntimeError as exc:
-            timing.error = str(exc)
-            return timing
+    if warmup and setup is None and _run_into(timing, cmd, env, timeout, cwd) is None:
+        return timing
+    timing.rss_mb = 0.0
     for _ in range(runs):
         if setup is not None:
             setup()
-        try:
-            wall, rss = run_once(cmd, env, timeout, cwd)
-        except TimeoutError:
-            timing.timeout = timeout
-            break
-        except RuntimeError as exc:
-            timing.error = str(exc)
+        wall = _run_into(timing, cmd, env, timeout, cwd)
+        if wall is None:
             break
         timing.times.append(wall)
-        timing.rss_mb = max(timing.rss_mb, rss)
         if wall > slow_after:
             break
     return timing
+
+
+@dataclass
+class Job:
+    """A command to measure: ``runs`` runs, each bounded by ``timeout``; ``setup`` (if any) runs before each run
+    and replaces the warm-up run (an import needs a fresh library each time)."""
+
+    cmd: Sequence[str]
+    env: dict[str, str]
+    runs: int
+    timeout: float
+    setup: Callable[[], None] | None = None
+
+
+def measure_interleaved(jobs: Sequence[Job], slow_after: float = 10.0) -> list[Timing]:
+    """Each job measured like ``measure``, in turns: run i of every job, then run i + 1.
+
+    The speed of a shared VM drifts by tens of percent over minutes; taking turns makes the drift hit every
+    tool alike, so the ratio between them holds even when the absolute figures move.
+    """
+    timings = [Timing() for _ in jobs]
+    done = [False] * len(jobs)
+    for turn in range(-1, max((job.runs for job in jobs), default=0)):  # turn -1: the warm-up runs
+        for i, (job, timing) in enumerate(zip(jobs, timings, strict=True)):
+            if done[i] or turn >= job.runs or (turn < 0 and job.setup is not None):
+                continue
+            if job.setup is not None:
+                job.setup()
+            wall = _run_into(timing, job.cmd, job.env, job.timeout, None)
+            if wall is None:
+                done[i] = True
+            elif turn < 0:
+                timing.rss_mb = 0.0
+            else:
+                timing.times.append(wall)
+                done[i] = wall > slow_after
+    return timings
 
 
 @dataclass

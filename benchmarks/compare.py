@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from bench import REPO, Timing, isolated_env, measure, size_label, table
+from bench import REPO, Job, Timing, isolated_env, measure_interleaved, size_label, table
 from synth import PROBE_WORD
 
 TOOLS_DIR = REPO / ".tools"
@@ -54,7 +54,7 @@ def ensure_tool(name: str) -> Path:
 class Tool(Protocol):
     name: str
 
-    def import_timing(self, bib: Path, n: int, runs: int) -> Timing: ...
+    def import_job(self, bib: Path, n: int, runs: int) -> Job: ...
     def commands(self, key: str) -> list[list[str]]: ...  # list, search, mark, export (in OPS order)
 
 
@@ -67,13 +67,8 @@ class Readlist:
         work.mkdir(parents=True, exist_ok=True)
         self.env = bench.env  # type: ignore[attr-defined]
 
-    def import_timing(self, bib: Path, n: int, runs: int) -> Timing:
-        # the budget table measured this import already (same .bib, same command): reuse it and its library
-        for row in self.bench.rows:  # type: ignore[attr-defined]
-            if row.name == "import .bib" and row.size == size_label(n) and row.timing is not None:
-                self.lib = self.bench.work / f"lib-{size_label(n)}.sqlite"  # type: ignore[attr-defined]
-                return row.timing
-        return measure(self._rl("import", str(bib)), self.env, runs, 900, lambda: _rm(self.lib))
+    def import_job(self, bib: Path, n: int, runs: int) -> Job:
+        return Job(self._rl("import", str(bib)), self.env, runs, 900, lambda: _rm(self.lib))
 
     def _rl(self, *args: str) -> list[str]:
         return [self.bench.exe, "--library", str(self.lib), *args]  # type: ignore[attr-defined]
@@ -98,8 +93,8 @@ class Pubs:
         self.conf.unlink(missing_ok=True)
         subprocess.run([*self.base, "init", "-p", str(self.lib)], env=self.env, check=True, capture_output=True)
 
-    def import_timing(self, bib: Path, n: int, runs: int) -> Timing:
-        return measure([*self.base, "import", str(bib)], self.env, runs, IMPORT_CAP[n], self.reset)
+    def import_job(self, bib: Path, n: int, runs: int) -> Job:
+        return Job([*self.base, "import", str(bib)], self.env, runs, IMPORT_CAP[n], self.reset)
 
     def build(self, bib: Path) -> None:
         self.reset()
@@ -127,9 +122,9 @@ class Papis:
         shutil.rmtree(self.home / "cache" / "papis", ignore_errors=True)
         self.lib.mkdir(parents=True)
 
-    def import_timing(self, bib: Path, n: int, runs: int) -> Timing:
+    def import_job(self, bib: Path, n: int, runs: int) -> Job:
         cmd = [*self.base, "bibtex", "read", str(bib), "import", "--all", "--batch"]
-        return measure(cmd, self.env, runs, IMPORT_CAP[n], self.reset)
+        return Job(cmd, self.env, runs, IMPORT_CAP[n], self.reset)
 
     def build(self, bib: Path) -> None:
         self.reset()
@@ -188,17 +183,21 @@ def compare_rows(work: Path, sizes: list[int], bench: object, runs: int) -> Comp
         print(f"side by side at {size}:", flush=True)
         tools: list[Readlist | Pubs | Papis] = [Readlist(bench, work / f"cmp-{size}-readlist")]
         tools += [cls(work / f"cmp-{size}-{cls.name}") for cls in (Pubs, Papis)]
-        timings: dict[str, list[Timing | None]] = {}
+        # the tools take turns at each operation (see measure_interleaved)
+        tool_runs = [runs if tool.name == "readlist" else OTHER_RUNS for tool in tools]
+        imports = [tool.import_job(bib, n, r) for tool, r in zip(tools, tool_runs, strict=True)]
+        timings = {tool.name: [t] for tool, t in zip(tools, measure_interleaved(imports), strict=True)}
         for tool in tools:
-            tool_runs = runs if tool.name == "readlist" else OTHER_RUNS
-            imported = tool.import_timing(bib, n, tool_runs)
-            if not isinstance(tool, Readlist) and (imported.timeout or imported.error):
+            if not isinstance(tool, Readlist) and (timings[tool.name][0].timeout or timings[tool.name][0].error):
                 tool.build(bib)  # a complete library for the other rows, however the import ended
-            per_op: list[Timing | None] = [imported]
-            for cmd in tool.commands(key):
-                per_op.append(measure(cmd, tool.env, tool_runs, OP_CAP) if cmd else None)
-            timings[tool.name] = per_op
-            print(f"  {tool.name}: " + ", ".join(t.label() if t else "n/a" for t in per_op), flush=True)
+        commands = [(tool.commands(key), tool.env, r) for tool, r in zip(tools, tool_runs, strict=True)]
+        for op in range(len(OPS) - 1):
+            jobs = [Job(cmds[op], env, r, OP_CAP) if cmds[op] else None for cmds, env, r in commands]
+            measured = iter(measure_interleaved([job for job in jobs if job]))
+            for tool, job in zip(tools, jobs, strict=True):
+                timings[tool.name].append(next(measured) if job else None)
+        for tool in tools:
+            print(f"  {tool.name}: " + ", ".join(t.label() if t else "n/a" for t in timings[tool.name]), flush=True)
         for i, op in enumerate(OPS):
             mine = timings["readlist"][i]
             others = [timings["pubs"][i], timings["papis"][i]]
