@@ -20,16 +20,29 @@ from tests.paths import seed
 RSS_LIMIT_MB = 150  # a clean `readlist add` of one page peaks near 45 MB; the body cap adds at most ~2 x 20 MiB
 
 
+# A forked child's ru_maxrss starts at its parent's resident size (the pages it shares copy-on-write), so readlist
+# is started from this small launcher rather than from pytest, whose own size would be counted.
+LAUNCHER = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as f:
+    f.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_measured(cli: Cli, *args: str) -> tuple[Result, float]:
     """Run readlist in a subprocess; its result and its peak resident memory in MB (``ru_maxrss`` via wait4)."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "readlist", *args], env={**os.environ, **cli.env}, stdout=out, stderr=err,
-            stdin=subprocess.DEVNULL,
+    with tempfile.TemporaryDirectory() as tmp:
+        rss = Path(tmp) / "rss"
+        proc = subprocess.run(
+            [sys.executable, "-c", LAUNCHER, str(rss), sys.executable, "-m", "readlist", *args],
+            env={**os.environ, **cli.env}, capture_output=True, encoding="utf-8", stdin=subprocess.DEVNULL,
         )  # fmt: skip
-        _, status, usage = os.wait4(proc.pid, 0)
-        out.seek(0), err.seek(0)
-        return Result(os.waitstatus_to_exitcode(status), out.read(), err.read()), usage.ru_maxrss / 1024
+        return Result(proc.returncode, proc.stdout, proc.stderr), int(rss.read_text()) / 1024
 
 
 @pytest.mark.parametrize(
