@@ -61,12 +61,12 @@ def fmt_seconds(s: float | None) -> str:
     return f"{s * 1000:.0f} ms" if s < 1 else f"{s:.2f} s"
 
 
-def run_once(cmd: Sequence[str], env: dict[str, str], timeout: float, cwd: Path | None = None) -> tuple[float, float]:
+def run_once(cmd: Sequence[str], env: dict[str, str], timeout: float) -> tuple[float, float]:
     """(wall seconds, max RSS in MB) of one child process; raises TimeoutError or RuntimeError."""
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(
-            cmd, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
+            cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
             start_new_session=True,
         )  # fmt: skip
         killed = threading.Event()
@@ -90,12 +90,10 @@ def run_once(cmd: Sequence[str], env: dict[str, str], timeout: float, cwd: Path 
     return wall, usage.ru_maxrss / 1024
 
 
-def _run_into(
-    timing: Timing, cmd: Sequence[str], env: dict[str, str], timeout: float, cwd: Path | None
-) -> float | None:
+def _run_into(timing: Timing, cmd: Sequence[str], env: dict[str, str], timeout: float) -> float | None:
     """One run of ``cmd``: its wall time, or None when it timed out or failed (recorded in ``timing``)."""
     try:
-        wall, rss = run_once(cmd, env, timeout, cwd)
+        wall, rss = run_once(cmd, env, timeout)
     except TimeoutError:
         timing.timeout = timeout
         return None
@@ -106,48 +104,22 @@ def _run_into(
     return wall
 
 
-def measure(
-    cmd: Sequence[str],
-    env: dict[str, str],
-    runs: int,
-    timeout: float = 600.0,
-    setup: Callable[[], None] | None = None,
-    warmup: bool = True,
-    slow_after: float = 10.0,
-    cwd: Path | None = None,
-) -> Timing:
-    """Run ``cmd`` ``runs`` times (one warm-up run first unless ``setup`` rebuilds state each time); a run slower
-    than ``slow_after`` seconds ends the series, so slow tools get fewer repetitions."""
-    timing = Timing()
-    if warmup and setup is None and _run_into(timing, cmd, env, timeout, cwd) is None:
-        return timing
-    timing.rss_mb = 0.0
-    for _ in range(runs):
-        if setup is not None:
-            setup()
-        wall = _run_into(timing, cmd, env, timeout, cwd)
-        if wall is None:
-            break
-        timing.times.append(wall)
-        if wall > slow_after:
-            break
-    return timing
-
-
 @dataclass
 class Job:
-    """A command to measure: ``runs`` runs, each bounded by ``timeout``; ``setup`` (if any) runs before each run
-    and replaces the warm-up run (an import needs a fresh library each time)."""
+    """A command to measure: ``runs`` runs, each bounded by ``timeout``, after one unmeasured warm-up run unless
+    ``warmup`` is off or there is a ``setup``, which runs before each run (an import needs a fresh library)."""
 
     cmd: Sequence[str]
     env: dict[str, str]
     runs: int
-    timeout: float
+    timeout: float = 600.0
     setup: Callable[[], None] | None = None
+    warmup: bool = True
 
 
 def measure_interleaved(jobs: Sequence[Job], slow_after: float = 10.0) -> list[Timing]:
-    """Each job measured like ``measure``, in turns: run i of every job, then run i + 1.
+    """Each job's timing, measured in turns: run i of every job, then run i + 1. A run slower than ``slow_after``
+    seconds ends its job's series, so slow tools get fewer repetitions.
 
     The speed of a shared VM drifts by tens of percent over minutes; taking turns makes the drift hit every
     tool alike, so the ratio between them holds even when the absolute figures move.
@@ -156,11 +128,11 @@ def measure_interleaved(jobs: Sequence[Job], slow_after: float = 10.0) -> list[T
     done = [False] * len(jobs)
     for turn in range(-1, max((job.runs for job in jobs), default=0)):  # turn -1: the warm-up runs
         for i, (job, timing) in enumerate(zip(jobs, timings, strict=True)):
-            if done[i] or turn >= job.runs or (turn < 0 and job.setup is not None):
+            if done[i] or turn >= job.runs or (turn < 0 and (job.setup is not None or not job.warmup)):
                 continue
             if job.setup is not None:
                 job.setup()
-            wall = _run_into(timing, job.cmd, job.env, job.timeout, None)
+            wall = _run_into(timing, job.cmd, job.env, job.timeout)
             if wall is None:
                 done[i] = True
             elif turn < 0:
@@ -169,6 +141,18 @@ def measure_interleaved(jobs: Sequence[Job], slow_after: float = 10.0) -> list[T
                 timing.times.append(wall)
                 done[i] = wall > slow_after
     return timings
+
+
+def measure(
+    cmd: Sequence[str],
+    env: dict[str, str],
+    runs: int,
+    timeout: float = 600.0,
+    setup: Callable[[], None] | None = None,
+    warmup: bool = True,
+) -> Timing:
+    """One command's timing (see ``Job``)."""
+    return measure_interleaved([Job(cmd, env, runs, timeout, setup, warmup)])[0]
 
 
 @dataclass

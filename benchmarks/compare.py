@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from bench import REPO, Job, Timing, isolated_env, measure_interleaved, size_label, table
+from bench import REPO, Job, Timing, isolated_env, measure_interleaved, remove_library, size_label, table
 from synth import PROBE_WORD
 
 TOOLS_DIR = REPO / ".tools"
@@ -62,13 +62,13 @@ class Readlist:
     name = "readlist"
 
     def __init__(self, bench: object, work: Path) -> None:
-        self.bench, self.work = bench, work
+        self.bench = bench
         self.lib = work / "lib.sqlite"
         work.mkdir(parents=True, exist_ok=True)
         self.env = bench.env  # type: ignore[attr-defined]
 
     def import_job(self, bib: Path, n: int, runs: int) -> Job:
-        return Job(self._rl("import", str(bib)), self.env, runs, 900, lambda: _rm(self.lib))
+        return Job(self._rl("import", str(bib)), self.env, runs, 900, lambda: remove_library(self.lib))
 
     def _rl(self, *args: str) -> list[str]:
         return [self.bench.exe, "--library", str(self.lib), *args]  # type: ignore[attr-defined]
@@ -145,11 +145,6 @@ class Papis:
 class Comparison:
     text: str = ""
     failures: list[str] = field(default_factory=list)
-
-
-def _rm(lib: Path) -> None:
-    for p in lib.parent.glob(lib.name + "*"):
-        p.unlink()
 
 
 def _exporters() -> bool:

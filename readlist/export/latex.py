@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from readlist.text import braces_balanced
+
 # combining mark -> accent command; one-char commands take their argument without braces
 ACCENTS = {
     "\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=", "\u0306": "u", "\u0307": ".",
@@ -63,16 +65,7 @@ _ASCII_SPECIAL = re.compile(r"[\\{}$&%#_~^<>\x00-\x1f\x7f]")
 
 def balanced(text: str) -> bool:
     """Braces nest and close both when ``\\{``/``\\}`` count (BibTeX) and when they do not (bibtexparser)."""
-    return _nested(text) and ("\\" not in text or _nested(text.replace("\\{", "").replace("\\}", "")))
-
-
-def _nested(text: str) -> bool:
-    depth = 0
-    for ch in text:
-        depth += {"{": 1, "}": -1}.get(ch, 0)
-        if depth < 0:
-            return False
-    return depth == 0
+    return braces_balanced(text) and ("\\" not in text or braces_balanced(text.replace("\\{", "").replace("\\}", "")))
 
 
 def visible(text: str) -> str:

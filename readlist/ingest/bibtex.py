@@ -10,6 +10,7 @@ from readlist.errors import InputError
 from readlist.ingest.bibscan import Record, scan
 from readlist.ingest.identifiers import normalize_doi, split_arxiv_id
 from readlist.model import READ_STATES, Entry, PartialDate
+from readlist.text import braces_balanced
 
 # Fields readlist writes so that an export imports back unchanged; other tools ignore them.
 STATE_FIELD = "readlist-state"
@@ -68,7 +69,7 @@ def latex_to_text(value: str) -> str:
         return _around_groups(value, pieces)
     if not _LATEX_CHARS.search(value):
         text = value.replace("{", "").replace("}", "")
-        if len(text) == len(value) or _balanced(value):  # plain text, or {Acronyms} in plain text
+        if len(text) == len(value) or braces_balanced(value):  # plain text, or {Acronyms} in plain text
             return _collapse_spaces(text)
     return _decode(value)
 
@@ -76,7 +77,7 @@ def latex_to_text(value: str) -> str:
 def _around_groups(value: str, pieces: list[str]) -> str:
     """``latex_to_text(value)`` for a value split around command groups (at odd indexes of ``pieces``)."""
     outside = "".join(pieces[::2])
-    if _LATEX_CHARS.search(outside) or not _balanced(outside):
+    if _LATEX_CHARS.search(outside) or not braces_balanced(outside):
         return _decode(value)
     text = "".join(_decode_group(p) if i % 2 else p.replace("{", "").replace("}", "") for i, p in enumerate(pieces))
     return _collapse_spaces(text)
@@ -88,19 +89,6 @@ def _collapse_spaces(text: str) -> str:
     if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
         return text
     return " ".join(text.split())
-
-
-def _balanced(value: str) -> bool:
-    """Whether every brace in ``value`` closes a group it opened."""
-    depth = 0
-    for ch in value:
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
 
 
 @functools.lru_cache(maxsize=8192)  # author names and venues recur across a library

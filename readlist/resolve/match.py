@@ -11,13 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from readlist.keys import last_name
 from readlist.model import Candidate, Entry, Outcome, PartialDate, Record
-from readlist.text import fold, normalize_title
+from readlist.text import fold, normalize_title, normalized
 
 _VERSION = re.compile(r"v\d+$")
 WEIGHTS = {"title": 0.5, "abstract": 0.3, "authors": 0.1, "date": 0.1}
@@ -51,13 +50,6 @@ def bare_arxiv_id(arxiv_id: str) -> str:
         archive, number = bare.split("/", 1)
         bare = f"{archive.split('.')[0]}/{number}"
     return bare
-
-
-@lru_cache(maxsize=4096)  # bounded: an abstract and its normal form take a few kB
-def normalized(text: str) -> str:
-    """``normalize_title``, memoized: a resolution compares each title and abstract with many records (the seed
-    pages asked for ~70k normalizations of ~2k distinct strings)."""
-    return normalize_title(text)
 
 
 def _ratio(a: str, b: str) -> float:

@@ -21,9 +21,10 @@ from readlist.errors import ApiError, NetworkError
 from readlist.model import Candidate, Entry, Outcome, Record
 from readlist.resolve.arxiv import ArxivClient
 from readlist.resolve.http import Http, HttpStats
-from readlist.resolve.match import bare_arxiv_id, decide, normalized, score
+from readlist.resolve.match import bare_arxiv_id, decide, score
 from readlist.resolve.progress import ProgressSink
 from readlist.resolve.semanticscholar import S2Client
+from readlist.text import normalized
 
 TITLES_PER_SEARCH = 60  # titles per search_titles call (the client ORs 30 into one query)
 IDS_PER_FETCH = 200  # arXiv id_list size (the client POSTs, so URL length is no limit)

@@ -18,7 +18,7 @@ from pathlib import Path
 from readlist.errors import ReadlistError
 from readlist.model import READ_STATES, STATUSES, Candidate, Entry, Note, Outcome, Paper, PartialDate, Record, Source
 from readlist.store.db import BUSY_TIMEOUT_MS, SCHEMA_VERSION, backup, connect
-from readlist.text import normalize_title
+from readlist.text import normalize_title, normalized
 
 _CHUNK = 500
 _PAPER_COLUMNS = (
@@ -120,11 +120,6 @@ def outcome_has_title(outcome: Outcome | None) -> bool:
 def _applies(outcome: Outcome | None) -> bool:
     """Whether storing ``outcome`` takes ``Store.apply_outcome`` (a match, or candidates to review)."""
     return outcome is not None and (outcome.status == "matched" or bool(outcome.candidates))
-
-
-def _check_state(state: str) -> None:
-    if state not in READ_STATES:
-        raise ReadlistError(f"read state must be one of {', '.join(READ_STATES)}")
 
 
 def _new_key(
@@ -506,12 +501,9 @@ class Store:
         )
 
     def set_state(self, paper_id: int, state: str) -> None:
-        _check_state(state)
-        stamp = now()
-        self.conn.execute("UPDATE papers SET state = ?, state_changed_at = ? WHERE id = ?", (state, stamp, paper_id))
-        self.conn.execute(
-            "INSERT INTO state_changes (paper_id, state, changed_at) VALUES (?, ?, ?)", (paper_id, state, stamp)
-        )
+        batch = _Batch(self.conn)
+        batch.set_state(paper_id, state)
+        batch.write()
 
     def add_note(self, paper_id: int, text: str) -> None:
         self.conn.execute("INSERT INTO notes (paper_id, text, created_at) VALUES (?, ?, ?)", (paper_id, text, now()))
@@ -579,10 +571,7 @@ class _Identities:
     each kind), plus the papers and sources added since (``add_paper``, ``add_source``): what ``find`` answers
     for those entries, as ``Store.find_existing`` would once the additions are written."""
 
-    def __init__(
-        self, conn: sqlite3.Connection, entries: Sequence[Entry], normalized: Callable[[str], str] = normalize_title
-    ) -> None:
-        self.normalized = normalized
+    def __init__(self, conn: sqlite3.Connection, entries: Sequence[Entry]) -> None:
         self.arxiv = _lookup(
             conn, "SELECT arxiv_id, id FROM papers WHERE arxiv_id IN ", {e.arxiv_id for e in entries if e.arxiv_id}
         )
@@ -608,7 +597,7 @@ class _Identities:
         if entry.doi and entry.doi in self.doi:
             return self.doi[entry.doi]
         if entry.title:
-            norm = self.normalized(entry.title)
+            norm = normalized(entry.title)
             return self.titles.get(norm, self.source_titles.get(norm))
         return None
 
@@ -638,8 +627,7 @@ class _Batch:
         self.conn = conn
         self.key_pattern = key_pattern
         self.stamp = now()
-        self._norms: dict[str, str] = {}
-        self.identities = _Identities(conn, entries, self._normalized)
+        self.identities = _Identities(conn, entries)
         self.next_id: int | None = None
         self.keys: set[str] = set()  # new papers' keys
         bib_keys = {e.key for e in entries if e.key and self.identities.find(e) is None}  # those of new papers
@@ -657,12 +645,6 @@ class _Batch:
         self._states: dict[int, str] = {}
         self._notes: dict[int, set[str]] = {}
         self._added_sources: set[tuple[int, str, int]] = set()  # (paper id, file, line)
-
-    def _normalized(self, title: str) -> str:
-        norm = self._norms.get(title)
-        if norm is None:
-            norm = self._norms[title] = normalize_title(title)
-        return norm
 
     def taken(self, key: str) -> bool:
         """Whether a paper, stored or new, has this citation key."""
@@ -687,7 +669,7 @@ class _Batch:
         paper_id, self.next_id = self.next_id, self.next_id + 1
         stamp = self.stamp
         title = entry.title or entry.arxiv_id or entry.doi or "untitled"
-        norm = self._normalized(title)
+        norm = normalized(title)
         year = entry.date.year if entry.date else None
         key = (
             _new_key(entry, title, entry.authors, year, False, self.key_pattern, self.taken)
@@ -729,7 +711,7 @@ class _Batch:
             self.notes += [(paper_id, text, self.stamp) for text in new]
             have.update(new)
         if entry.state and entry.state != "unread" and self._state(paper_id) == "unread":
-            self._set_state(paper_id, entry.state)
+            self.set_state(paper_id, entry.state)
 
     def _add_source(self, paper_id: int, entry: Entry) -> None:
         source = (paper_id, entry.source_file, entry.source_line)
@@ -741,7 +723,7 @@ class _Batch:
         ):
             return  # already a source of this paper
         self._added_sources.add(source)
-        norm = self._normalized(entry.title) if entry.title else None
+        norm = normalized(entry.title) if entry.title else None
         self.sources.append((paper_id, entry.source_file, entry.source_line, entry.title, norm, self.stamp))
         if norm is not None:
             self.identities.add_source(paper_id, norm)
@@ -754,8 +736,10 @@ class _Batch:
             ).fetchone()[0]
         return state
 
-    def _set_state(self, paper_id: int, state: str) -> None:
-        _check_state(state)
+    def set_state(self, paper_id: int, state: str) -> None:
+        """A new read state (logged in ``state_changes``) for a paper, stored or new."""
+        if state not in READ_STATES:
+            raise ReadlistError(f"read state must be one of {', '.join(READ_STATES)}")
         self._states[paper_id] = state
         row = self.papers.get(paper_id)
         if row is None:
