@@ -179,8 +179,8 @@ class ReadingList:
     def papers(self, filters: Filters = Filters()) -> Iterator[Paper]:
         return self.store.papers(filters)
 
-    def listing(self, filters: Filters = Filters()) -> Iterator[tuple[int, str, str, str, int | None, str]]:
-        """What `readlist list` prints of the matching papers (see `Store.listing`), without loading them."""
+    def listing(self, filters: Filters = Filters()) -> str:
+        """The lines `readlist list` prints for the matching papers (see `Store.listing`), without loading them."""
         return self.store.listing(filters)
 
     def set_state(self, refs: Sequence[str], state: str) -> list[Paper]:

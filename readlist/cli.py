@@ -232,13 +232,9 @@ def list_(
     if as_json:
         click.echo(json.dumps([paper_json(p) for p in ctx.open().papers(filters)], ensure_ascii=False, indent=1))
         return
-    marks = {"read": "x", "reading": "~"}
-    lines = [  # %-formatting: 1.5x the speed of an f-string, over 80k lines
-        "%5d [%s] %-28s %-12s %-4s  %s" % (pid, marks.get(read_state, " "), key, resolution, year or "", title)  # noqa: UP031
-        for pid, key, read_state, resolution, year, title in ctx.open().listing(filters)
-    ]
+    lines = ctx.open().listing(filters)
     if lines:
-        click.echo("\n".join(lines))  # one write: a click.echo per line cost 0.7 s at 100k papers
+        click.echo(lines)  # one write: a click.echo per line cost 0.7 s at 100k papers
 
 
 @main.command()

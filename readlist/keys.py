@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from string import ascii_lowercase
 
-from anyascii import anyascii
-
 from readlist.errors import ReadlistError
 from readlist.text import words
 
@@ -98,12 +96,8 @@ def last_name(name: str) -> str:
     return parse_name(name).surname
 
 
-def _ascii_word(text: str) -> str:
-    return "".join(ch for ch in anyascii(text).lower() if ch.isalnum())
-
-
-def _title_words(title: str) -> list[str]:
-    return [w for w in (_ascii_word(w) for w in words(title)) if w]
+def _ascii_word(text: str, to_ascii: Callable[[str], str]) -> str:
+    return "".join(ch for ch in to_ascii(text).lower() if ch.isalnum())
 
 
 def key_base(title: str, authors: list[str], year: int | None) -> str:
@@ -112,10 +106,12 @@ def key_base(title: str, authors: list[str], year: int | None) -> str:
 
 
 def _render(pattern: str, title: str, authors: list[str], year: int | None) -> str:
-    title_words = _title_words(title)
+    from anyascii import anyascii  # ~8 ms to import (importlib.resources): only when a key is made
+
+    title_words = [w for w in (_ascii_word(w, anyascii) for w in words(title)) if w]
     significant = [w for w in title_words if w not in STOPWORDS] or title_words or ["paper"]
     short = [w for w in title_words if w not in BBT_SKIPWORDS][:3] or significant[:3]
-    auth = _ascii_word(last_name(authors[0])) if authors else ""
+    auth = _ascii_word(last_name(authors[0]), anyascii) if authors else ""
     if not auth:
         # a pending paper with no authors yet: first title word + year, whatever the pattern
         pattern, auth = "{title}{year}", ""

@@ -167,12 +167,15 @@ def test_a_library_from_before_the_listing_index_is_migrated_and_stays_searchabl
     db.close()
     store = Store(path)
     try:
-        assert [row[1:] for row in store.listing()] == [("old2020wombat", "read", "pending", 2020, "Wombat burrows")]
+        assert [line.split(maxsplit=1)[1] for line in store.listing().splitlines()] == [
+            "[x] old2020wombat                pending      2020  Wombat burrows"
+        ]
         assert search(store, "marsupials") == ["Wombat burrows"]
         with store.transaction(bulk=True):
             store.insert(Entry("a.bib", 1, title="Numbat diets", key="new2021numbat"), None)
         assert search(store, "numbat") == ["Numbat diets"]
-        assert [row[1] for row in store.listing(Filters(state="unread"))] == ["new2021numbat"]
+        unread = store.listing(Filters(state="unread"))
+        assert unread.split("] ")[1].split()[0] == "new2021numbat" and "\n" not in unread
     finally:
         store.close()
 

@@ -32,6 +32,10 @@ _NEW_PAPER = (
     "state_changed_at added_at updated_at fields status evidence"
 ).split()
 _STATE, _STATE_CHANGED_AT = _NEW_PAPER.index("state"), _NEW_PAPER.index("state_changed_at")
+_LISTING_LINE = (
+    "printf('%5d [%s] %!-28s %-12s %-4s  %s', p.id, CASE p.state WHEN 'read' THEN 'x' WHEN 'reading' THEN '~' "
+    "ELSE ' ' END, p.key, p.status, coalesce(p.year, ''), p.title)"
+)  # "!": widths in characters, not bytes
 _ROW_FIELDS = ("url", "volume", "pages")  # BibTeX fields with a column of their own
 _STAGED = 32  # rows from which _insert_rows stages them (below, staging costs more than it saves)
 _STAGED_CHUNK = 4096  # rows staged at a time (~7 MB of papers)
@@ -227,20 +231,21 @@ class Store:
         ]
         return paper
 
-    def listing(self, filters: Filters = Filters()) -> Iterator[tuple[int, str, str, str, int | None, str]]:
-        """``(id, key, state, status, year, title)`` of the matching papers in key order: what `readlist list`
-        prints, without loading whole papers.
+    def listing(self, filters: Filters = Filters()) -> str:
+        """The lines `readlist list` prints for the matching papers, in key order, without loading papers:
+        ``id [mark] key status year  title`` (mark ``x`` read, ``~`` reading), joined by newlines.
+
+        SQLite formats and joins the lines: at 80k papers that takes two thirds of the time of fetching six
+        columns per paper and formatting them in Python (110 vs 160 ms). group_concat receives the rows of the
+        ordered subquery in order (SQLite before 3.44 has no ORDER BY inside an aggregate to say so).
 
         A large selection (all papers, or a read state or status) is read from the covering index
         ``papers_listing`` in key order; SQLite would pick the state or status index, then look up every row and
         sort them (2-4x slower at 100k papers). A tag or search selects few papers: SQLite's own plan is best."""
         where, args = filters.where()
         index = "" if filters.tag or filters.search else " INDEXED BY papers_listing"
-        rows = self.conn.cursor()
-        rows.row_factory = None  # plain tuples
-        return rows.execute(
-            f"SELECT p.id, p.key, p.state, p.status, p.year, p.title FROM papers p{index}{where} ORDER BY p.key", args
-        )
+        lines = f"SELECT {_LISTING_LINE} AS line FROM papers p{index}{where} ORDER BY p.key"
+        return self.conn.execute(f"SELECT group_concat(line, char(10)) FROM ({lines})", args).fetchone()[0] or ""
 
     def papers(self, filters: Filters = Filters()) -> Iterator[Paper]:
         """Matching papers ordered by citation key, loaded in chunks so memory stays flat."""
