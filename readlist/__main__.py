@@ -1,5 +1,5 @@
 """``python -m readlist`` runs the CLI."""
 
-from readlist.cli import main
+from readlist.cli import run
 
-main()
+run()

@@ -5,12 +5,13 @@ Heavy modules are imported inside commands so that `readlist --help` starts fast
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -569,3 +570,24 @@ def cache_clear(ctx: Context) -> None:
     from readlist.resolve.http import cache_clear as clear
 
     click.echo(f"removed {clear(ctx.settings())} cached response(s)")
+
+
+def run() -> NoReturn:
+    """The `readlist` program: `main`, then a quick exit.
+
+    A finished command has committed and closed its library and output files (a kill -9 at any point loses
+    nothing either), so rather than let Python free every module and object one by one (~10 ms of a 70 ms
+    command), the standard streams are flushed and the process ends.
+    """
+    try:
+        main()
+        status: object = 0
+    except SystemExit as exc:
+        status = exc.code
+    if status is not None and not isinstance(status, int):  # sys.exit("message"): printed, status 1
+        print(status, file=sys.stderr)
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(BrokenPipeError):  # the reader left (`readlist list | head`): not an error
+            stream.flush()
+    os._exit(status or 0)

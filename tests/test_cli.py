@@ -251,3 +251,24 @@ def test_plain_list_prints_one_line_per_paper_in_key_order(cli: Cli, tmp_path: P
     assert [line.split()[2] for line in cli("list", "--state", "read").stdout.splitlines()] == ["zeta2021"]
     assert [line.split()[2] for line in cli("list", "--search", "bert").stdout.splitlines()] == ["mid2019"]
     assert cli("list", "--tag", "nothing-has-it").stdout == ""
+
+
+def test_the_program_writes_all_its_output_and_exit_status_before_its_quick_exit(seeded: Cli) -> None:
+    """`readlist` ends with os._exit after flushing (cli.run): nothing may be cut off or lost."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, **seeded.env}
+    listed = seeded.proc("list")
+    assert listed.exit_code == 0 and len(listed.stdout.splitlines()) == 487 and listed.stdout.endswith("\n")
+    assert seeded.proc("show", "nosuchpaper").exit_code == 1
+    assert seeded.proc("frobnicate").exit_code == 2  # a usage error, as click reports it
+    with subprocess.Popen([sys.executable, "-m", "readlist", "export"], env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE) as reader_leaves:  # fmt: skip
+        assert reader_leaves.stdout is not None and reader_leaves.stdout.readline()
+        reader_leaves.stdout.close()  # `readlist export | head -1`, with ~1 MB more than a pipe holds
+        assert reader_leaves.wait(60) == 0 and b"Traceback" not in reader_leaves.stderr.read()  # type: ignore[union-attr]
+    out = seeded.tmp / "out.bib"
+    assert seeded.proc("export", "-o", str(out)).exit_code == 0
+    assert out.read_text(encoding="utf-8").count("\n@") + 1 == 487
