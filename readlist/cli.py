@@ -588,6 +588,7 @@ def run() -> NoReturn:
         print(status, file=sys.stderr)
         status = 1
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(BrokenPipeError):  # the reader left (`readlist list | head`): not an error
-            stream.flush()
+        if stream is not None:  # None: the process started with that descriptor closed
+            with contextlib.suppress(BrokenPipeError):  # the reader left (`readlist list | head`): not an error
+                stream.flush()
     os._exit(status or 0)

@@ -269,6 +269,8 @@ def test_the_program_writes_all_its_output_and_exit_status_before_its_quick_exit
         assert reader_leaves.stdout is not None and reader_leaves.stdout.readline()
         reader_leaves.stdout.close()  # `readlist export | head -1`, with ~1 MB more than a pipe holds
         assert reader_leaves.wait(60) == 0 and b"Traceback" not in reader_leaves.stderr.read()  # type: ignore[union-attr]
+    closed = subprocess.run(f"'{sys.executable}' -m readlist list >&-", shell=True, env=env, stderr=subprocess.PIPE)
+    assert closed.returncode == 0 and b"Traceback" not in closed.stderr  # started with stdout closed
     out = seeded.tmp / "out.bib"
     assert seeded.proc("export", "-o", str(out)).exit_code == 0
     assert out.read_text(encoding="utf-8").count("\n@") + 1 == 487
