@@ -16,6 +16,8 @@ from typing import Protocol
 from bench import REPO, Job, Timing, isolated_env, measure_interleaved, remove_library, size_label, table
 from synth import PROBE_WORD
 
+from readlist.store.library import Filters, listing_query
+
 TOOLS_DIR = REPO / ".tools"
 # pubs 0.9 imports bibtexparser 1's API and pyparsing without declaring them.
 PACKAGES = {"pubs": ["pubs==0.9.0", "bibtexparser<2", "pyparsing"], "papis": ["papis==0.16.1"]}
@@ -38,6 +40,11 @@ for i, doc in enumerate(papis.bibtex.bibtex_to_dict(sys.argv[1])):
     doc["papis_id"] = uuid.uuid4().hex
     papis.yaml.data_to_yaml(str(folder / "info.yaml"), dict(doc))
 """
+
+
+# "list all" at Python's floor: a script that opens the library with sqlite3 alone, runs readlist's own listing
+# query (given as an argument) and writes the same lines; then the same script importing click first.
+FLOOR_SCRIPT = "import sys, sqlite3{}\nprint(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])"
 
 
 def ensure_tool(name: str) -> Path:
@@ -168,16 +175,45 @@ def _speedup(mine: Timing | None, others: list[Timing | None]) -> tuple[str, boo
     return "n/a", None
 
 
+def _floor_rows(mine: Readlist, others: list[Pubs | Papis], listed: list[Timing | None], key: str, runs: int,
+                size: str) -> list[list[str]]:  # fmt: skip
+    """Where "list all" stands against the least a Python program can take: each command in turns with
+    readlist's `list` and the faster other tool's (``listed``: their list-all timings), and that tool's time over
+    each."""
+    finished = [(t.median, tool) for tool, t in zip(others, listed, strict=True) if t is not None and t.median]
+    if not finished:
+        return []
+    other = min(finished, key=lambda pair: pair[0])[1]
+    python = str(Path(mine.bench.exe).parent / "python")  # type: ignore[attr-defined]
+    sql = listing_query(Filters())[0]
+    commands = {
+        "python -c pass": [python, "-c", "pass"],
+        "sqlite3 + readlist's listing query": [python, "-c", FLOOR_SCRIPT.format(""), str(mine.lib), sql],
+        "the same, importing click first": [python, "-c", FLOOR_SCRIPT.format(", click"), str(mine.lib), sql],
+        "readlist list": mine.commands(key)[0],
+        f"{other.name} (its list all)": other.commands(key)[0],
+    }
+    envs = [mine.env] * 4 + [other.env]
+    jobs = [Job(cmd, env, runs, OP_CAP) for cmd, env in zip(commands.values(), envs, strict=True)]
+    measured = measure_interleaved(jobs)
+    theirs = measured[-1].median
+    return [
+        [name, size, t.label(), f"{theirs / t.median:.1f}x" if theirs and t.median else "n/a"]
+        for name, t in zip(commands, measured, strict=True)
+    ]
+
+
 def compare_rows(work: Path, sizes: list[int], bench: object, runs: int) -> Comparison:
     """Import, list, search, mark and export in each tool at each size; readlist's speedup per row."""
     result = Comparison()
-    rows = []
+    rows, floor = [], []
     for n in sizes:
         size = size_label(n)
         bib, key = bench.bib(n)  # type: ignore[attr-defined]
         print(f"side by side at {size}:", flush=True)
-        tools: list[Readlist | Pubs | Papis] = [Readlist(bench, work / f"cmp-{size}-readlist")]
-        tools += [cls(work / f"cmp-{size}-{cls.name}") for cls in (Pubs, Papis)]
+        mine = Readlist(bench, work / f"cmp-{size}-readlist")
+        others: list[Pubs | Papis] = [cls(work / f"cmp-{size}-{cls.name}") for cls in (Pubs, Papis)]
+        tools: list[Readlist | Pubs | Papis] = [mine, *others]
         # the tools take turns at each operation (see measure_interleaved)
         tool_runs = [runs if tool.name == "readlist" else OTHER_RUNS for tool in tools]
         imports = [tool.import_job(bib, n, r) for tool, r in zip(tools, tool_runs, strict=True)]
@@ -201,6 +237,7 @@ def compare_rows(work: Path, sizes: list[int], bench: object, runs: int) -> Comp
                 result.failures.append(f"{op} @ {size}")
             cells = [t.label() if t else "n/a (not available)" for t in (mine, *others)]
             rows.append([op, size, *cells, ratio, {True: "yes", False: "NO", None: "-"}[ok]])
+        floor += _floor_rows(mine, others, [timings[t.name][1] for t in others], key, runs, size)
     headers = ["operation", "size", "readlist", "pubs 0.9.0", "papis 0.16.1", "speedup vs faster", ">= 10x"]
     result.text = table(headers, rows)
     result.text += (
@@ -209,4 +246,10 @@ def compare_rows(work: Path, sizes: list[int], bench: object, runs: int) -> Comp
         f"; other operations {OP_CAP:.0f} s. pubs searches with `abstract:{PROBE_WORD}` (it has no full-text search),"
         f" papis with `abstract:{PROBE_WORD}`, readlist with FTS5 over title, abstract and notes."
     )
+    if floor:
+        result.text += "\n\n" + table(["list all, in turns", "size", "median", "the other tool's time over it"], floor)
+        result.text += (
+            "\n\nThe sqlite3 script writes the same lines as `readlist list` (readlist's own query, passed to it); "
+            "the click line is that script importing click first, as a click program must."
+        )
     return result

@@ -73,6 +73,14 @@ class Filters:
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
 
+def listing_query(filters: Filters) -> tuple[str, list[object]]:
+    """The SQL of `Store.listing` and its parameters: one row, the lines joined (NULL when none)."""
+    where, args = filters.where()
+    index = "" if filters.tag or filters.search else " INDEXED BY papers_listing"
+    lines = f"SELECT {_LISTING_LINE} AS line FROM papers p{index}{where} ORDER BY p.key"
+    return f"SELECT group_concat(line, char(10)) FROM ({lines})", args
+
+
 def entry_type_for(record: Record) -> str | None:
     """The BibTeX type of a published paper, from Semantic Scholar's publication types."""
     if not record.venue and not record.journal:
@@ -242,10 +250,7 @@ class Store:
         A large selection (all papers, or a read state or status) is read from the covering index
         ``papers_listing`` in key order; SQLite would pick the state or status index, then look up every row and
         sort them (2-4x slower at 100k papers). A tag or search selects few papers: SQLite's own plan is best."""
-        where, args = filters.where()
-        index = "" if filters.tag or filters.search else " INDEXED BY papers_listing"
-        lines = f"SELECT {_LISTING_LINE} AS line FROM papers p{index}{where} ORDER BY p.key"
-        return self.conn.execute(f"SELECT group_concat(line, char(10)) FROM ({lines})", args).fetchone()[0] or ""
+        return self.conn.execute(*listing_query(filters)).fetchone()[0] or ""
 
     def papers(self, filters: Filters = Filters()) -> Iterator[Paper]:
         """Matching papers ordered by citation key, loaded in chunks so memory stays flat."""
