@@ -175,12 +175,12 @@ def _speedup(mine: Timing | None, others: list[Timing | None]) -> tuple[str, boo
     return "n/a", None
 
 
-def _floor_rows(mine: Readlist, others: list[Pubs | Papis], listed: list[Timing | None], key: str, runs: int,
+def _floor_rows(mine: Readlist, rivals: list[Pubs | Papis], listed: list[Timing | None], key: str, runs: int,
                 size: str) -> list[list[str]]:  # fmt: skip
     """Where "list all" stands against the least a Python program can take: each command in turns with
     readlist's `list` and the faster other tool's (``listed``: their list-all timings), and that tool's time over
     each."""
-    finished = [(t.median, tool) for tool, t in zip(others, listed, strict=True) if t is not None and t.median]
+    finished = [(t.median, tool) for tool, t in zip(rivals, listed, strict=True) if t is not None and t.median]
     if not finished:
         return []
     other = min(finished, key=lambda pair: pair[0])[1]
@@ -211,9 +211,9 @@ def compare_rows(work: Path, sizes: list[int], bench: object, runs: int) -> Comp
         size = size_label(n)
         bib, key = bench.bib(n)  # type: ignore[attr-defined]
         print(f"side by side at {size}:", flush=True)
-        mine = Readlist(bench, work / f"cmp-{size}-readlist")
-        others: list[Pubs | Papis] = [cls(work / f"cmp-{size}-{cls.name}") for cls in (Pubs, Papis)]
-        tools: list[Readlist | Pubs | Papis] = [mine, *others]
+        readlist = Readlist(bench, work / f"cmp-{size}-readlist")
+        rivals: list[Pubs | Papis] = [cls(work / f"cmp-{size}-{cls.name}") for cls in (Pubs, Papis)]
+        tools: list[Readlist | Pubs | Papis] = [readlist, *rivals]
         # the tools take turns at each operation (see measure_interleaved)
         tool_runs = [runs if tool.name == "readlist" else OTHER_RUNS for tool in tools]
         imports = [tool.import_job(bib, n, r) for tool, r in zip(tools, tool_runs, strict=True)]
@@ -237,7 +237,7 @@ def compare_rows(work: Path, sizes: list[int], bench: object, runs: int) -> Comp
                 result.failures.append(f"{op} @ {size}")
             cells = [t.label() if t else "n/a (not available)" for t in (mine, *others)]
             rows.append([op, size, *cells, ratio, {True: "yes", False: "NO", None: "-"}[ok]])
-        floor += _floor_rows(mine, others, [timings[t.name][1] for t in others], key, runs, size)
+        floor += _floor_rows(readlist, rivals, [timings[t.name][1] for t in rivals], key, runs, size)
     headers = ["operation", "size", "readlist", "pubs 0.9.0", "papis 0.16.1", "speedup vs faster", ">= 10x"]
     result.text = table(headers, rows)
     result.text += (
