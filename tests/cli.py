@@ -52,10 +52,21 @@ class Cli:
         res = runner.invoke(main, list(args), input=input, env=self.env, catch_exceptions=False)
         return Result(res.exit_code, res.stdout, res.stderr)
 
+    @property
+    def proc_env(self) -> dict[str, str]:
+        """The environment of a readlist subprocess: this one's, with the isolated settings."""
+        return {**os.environ, **self.env}
+
     def proc(self, *args: str, input: str | None = None, timeout: float = 120) -> Result:
-        env = {**os.environ, **self.env}
         res = subprocess.run(
-            [sys.executable, "-m", "readlist", *args], input=input, capture_output=True, text=True, env=env,
-            timeout=timeout,
+            [sys.executable, "-m", "readlist", *args], input=input, capture_output=True, text=True,
+            env=self.proc_env, timeout=timeout,
         )  # fmt: skip
         return Result(res.returncode, res.stdout, res.stderr)
+
+    def spawn(self, *args: str) -> subprocess.Popen[str]:
+        """readlist started in a subprocess, not waited for; stdout and stderr are pipes (text)."""
+        return subprocess.Popen(
+            [sys.executable, "-m", "readlist", *args], env=self.proc_env, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip

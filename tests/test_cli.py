@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -255,21 +257,16 @@ def test_plain_list_prints_one_line_per_paper_in_key_order(cli: Cli, tmp_path: P
 
 def test_the_program_writes_all_its_output_and_exit_status_before_its_quick_exit(seeded: Cli) -> None:
     """`readlist` ends with os._exit after flushing (cli.run): nothing may be cut off or lost."""
-    import os
-    import subprocess
-    import sys
-
-    env = {**os.environ, **seeded.env}
     listed = seeded.proc("list")
     assert listed.exit_code == 0 and len(listed.stdout.splitlines()) == 487 and listed.stdout.endswith("\n")
     assert seeded.proc("show", "nosuchpaper").exit_code == 1
     assert seeded.proc("frobnicate").exit_code == 2  # a usage error, as click reports it
-    with subprocess.Popen([sys.executable, "-m", "readlist", "export"], env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE) as reader_leaves:  # fmt: skip
+    with seeded.spawn("export") as reader_leaves:
         assert reader_leaves.stdout is not None and reader_leaves.stdout.readline()
         reader_leaves.stdout.close()  # `readlist export | head -1`, with ~1 MB more than a pipe holds
-        assert reader_leaves.wait(60) == 0 and b"Traceback" not in reader_leaves.stderr.read()  # type: ignore[union-attr]
-    closed = subprocess.run(f"'{sys.executable}' -m readlist list >&-", shell=True, env=env, stderr=subprocess.PIPE)
+        assert reader_leaves.wait(60) == 0 and "Traceback" not in reader_leaves.stderr.read()  # type: ignore[union-attr]
+    command = f"'{sys.executable}' -m readlist list >&-"
+    closed = subprocess.run(command, shell=True, env=seeded.proc_env, stderr=subprocess.PIPE)
     assert closed.returncode == 0 and b"Traceback" not in closed.stderr  # started with stdout closed
     out = seeded.tmp / "out.bib"
     assert seeded.proc("export", "-o", str(out)).exit_code == 0

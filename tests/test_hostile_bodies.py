@@ -4,7 +4,6 @@ refused in one line, cost little memory, leave entries pending, and are not cach
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -40,7 +39,7 @@ def run_measured(cli: Cli, *args: str) -> tuple[Result, float]:
         rss = Path(tmp) / "rss"
         proc = subprocess.run(
             [sys.executable, "-c", LAUNCHER, str(rss), sys.executable, "-m", "readlist", *args],
-            env={**os.environ, **cli.env}, capture_output=True, encoding="utf-8", stdin=subprocess.DEVNULL,
+            env=cli.proc_env, capture_output=True, encoding="utf-8", stdin=subprocess.DEVNULL,
         )  # fmt: skip
         return Result(proc.returncode, proc.stdout, proc.stderr), int(rss.read_text()) / 1024
 

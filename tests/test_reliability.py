@@ -26,17 +26,6 @@ def cli(tmp_path: Path) -> Cli:
     return Cli(tmp_path)
 
 
-def proc_env(cli: Cli) -> dict[str, str]:
-    return {**os.environ, **cli.env}
-
-
-def spawn(cli: Cli, *args: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "readlist", *args], env=proc_env(cli), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True,
-    )  # fmt: skip
-
-
 def listed(cli: Cli) -> list[dict]:
     return json.loads(cli("list", "--json").stdout)
 
@@ -46,11 +35,11 @@ def test_concurrent_commands_on_one_library(cli: Cli, tmp_path: Path) -> None:
     key = listed(cli)[0]["key"]
     pages = [str(p) for p in seed_pages()]
     procs = [
-        spawn(cli, "add", "--no-resolve", *pages[:3]),
-        spawn(cli, "add", "--no-resolve", *pages[1:]),
-        spawn(cli, "note", key, "written while others write"),
-        spawn(cli, "read", key),
-        spawn(cli, "export", "--format", "bibtex", "-o", str(tmp_path / "out.bib")),
+        cli.spawn("add", "--no-resolve", *pages[:3]),
+        cli.spawn("add", "--no-resolve", *pages[1:]),
+        cli.spawn("note", key, "written while others write"),
+        cli.spawn("read", key),
+        cli.spawn("export", "--format", "bibtex", "-o", str(tmp_path / "out.bib")),
     ]
     for p in procs:
         _, err = p.communicate(timeout=120)
@@ -68,7 +57,7 @@ def test_kill_9_during_add_never_corrupts_and_a_rerun_finishes(cli: Cli) -> None
     pages = [str(p) for p in seed_pages()]
     runs = int(os.environ.get("READLIST_KILL_RUNS", "8"))
     figures = crash_loop(
-        proc_env(cli), ["add", "--no-resolve", *pages], runs, random.Random(7), (0.05, 0.5),
+        cli.proc_env, ["add", "--no-resolve", *pages], runs, random.Random(7), (0.05, 0.5),
         check=lambda before, after: holds(0, 487)(after), finished=holds(487),
     )  # fmt: skip
     assert figures.problems == [] and figures.rerun_ok
@@ -84,7 +73,7 @@ def test_kill_9_during_resolve_keeps_every_match_and_a_rerun_finishes(tmp_path: 
     assert any(p["status"] == "matched" for p in first)
     assert cli("note", first[0]["key"], "committed before the kills").exit_code == 0
     assert cli("add", "--no-resolve", *map(str, seed_pages()[:2])).exit_code == 0
-    figures = crash_loop(proc_env(cli), ["resolve"], 4, random.Random(11), (0.3, 2.5), finished=none_pending)
+    figures = crash_loop(cli.proc_env, ["resolve"], 4, random.Random(11), (0.3, 2.5), finished=none_pending)
     assert figures.problems == [] and figures.rerun_ok
     assert figures.kills >= 1
 
@@ -99,13 +88,13 @@ def test_kill_9_during_a_large_import_then_during_its_export(cli: Cli, tmp_path:
     target = tmp_path / "reading-list.bib"
     assert cli("export", "--format", "bibtex", "-o", str(target)).exit_code == 0  # the "old" export
     figures = crash_loop(
-        proc_env(cli), ["import", str(bib)], 4, random.Random(3), (0.2, 1.5),
+        cli.proc_env, ["import", str(bib)], 4, random.Random(3), (0.2, 1.5),
         check=lambda before, after: holds(42, 42 + n)(after), finished=holds(42 + n),
     )  # fmt: skip
     assert figures.problems == [] and figures.rerun_ok and figures.kills >= 1
     export = ["export", "--format", "bibtex", "-o", str(target)]
     figures = export_crash_loop(
-        proc_env(cli), [export, [*export, "--no-abstract"]], target, 4, random.Random(5), (0.05, 0.15)
+        cli.proc_env, [export, [*export, "--no-abstract"]], target, 4, random.Random(5), (0.05, 0.15)
     )
     assert figures.problems == [] and figures.rerun_ok and figures.kills >= 1
     exported = bibtexparser.parse_string(target.read_text(encoding="utf-8"))
@@ -136,7 +125,7 @@ def test_a_run_with_faults_then_resolve_ends_as_a_run_without_faults(tmp_path: P
 
 def test_backup_while_writing_and_restore(cli: Cli, tmp_path: Path) -> None:
     assert cli("add", "--no-resolve", str(seed("003"))).exit_code == 0
-    writer = spawn(cli, "add", "--no-resolve", *map(str, seed_pages()))
+    writer = cli.spawn("add", "--no-resolve", *map(str, seed_pages()))
     res = cli.proc("backup", str(tmp_path / "b.sqlite"))
     assert res.exit_code == 0, res.stderr
     assert writer.wait(timeout=120) == 0

@@ -54,8 +54,9 @@ MATH_COMMANDS = frozenset(GREEK.values()) | frozenset(
     "cap cup subset subseteq supset supseteq notin prime nabla partial equiv approx neq % # & _ { } , ; !".split()
 )
 _MATH = re.compile(r"\$([^$\s](?:[^$]*[^$\s])?)\$")
-# What bibtexparser (and the importers built on it) reads as the start of a new entry even inside a braced value
-# ("@misc(", "@{"): the BibTeX writer puts such an "@" in braces, and math holding one is written as text.
+# What bibtexparser (and the importers built on it) reads as the start of a new entry when it begins a line, even
+# inside a braced value ("@misc(", "@{"): the BibTeX writer puts every such "@" in braces, wherever it is (other
+# tools re-wrap long values), and math holding one is written as text.
 BLOCK_START = re.compile(r"@(?=\w*[ \t]*[{(])")
 _MATH_CMD = re.compile(r"\\([A-Za-z]+|.)")
 _WORD = re.compile(r"\w+")
