@@ -1,5 +1,5 @@
 """``python -m readlist`` runs the CLI."""
 
-from readlist.cli import run
+from readlist.program import run
 
 run()

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 from readlist.config import Settings
 from readlist.errors import InputError, ReadlistError
 from readlist.model import Entry, Outcome, Paper
-from readlist.store import Filters, Store
+from readlist.store.library import Filters, Store
 from readlist.text import normalize_title
 
 if TYPE_CHECKING:

@@ -5,22 +5,29 @@ Heavy modules are imported inside commands so that `readlist --help` starts fast
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import click
+
+from readlist.program import print_listing
+from readlist.states import READ_STATES
+from readlist.store.query import FILTER_CHOICES
 
 if TYPE_CHECKING:
     from readlist.api import ReadingList, Report
     from readlist.model import Paper
 
-STATUS_CHOICES = ("pending", "matched", "needs-review", "unresolved")
-STATE_CHOICES = ("unread", "reading", "read")
+_FILTER_HELP = {
+    "status": "Only papers with this resolution status.",
+    "tag": "Only papers with this tag.",
+    "state": "Only papers in this read state.",
+    "search": "Words to find in title, abstract or notes.",
+}
 
 
 class Context:
@@ -69,17 +76,15 @@ def _run(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    fn = click.option("--search", metavar="TEXT", help="Words to find in title, abstract or notes.")(fn)
-    fn = click.option("--state", type=click.Choice(STATE_CHOICES), help="Only papers in this read state.")(fn)
-    fn = click.option("--tag", help="Only papers with this tag.")(fn)
-    fn = click.option("--status", type=click.Choice(STATUS_CHOICES), help="Only papers with this resolution status.")(
-        fn
-    )
+    """--status, --tag, --state and --search, as `readlist.store.query` defines the filters."""
+    for name, choices in reversed(FILTER_CHOICES.items()):  # click lists the options in decorator order
+        kind = click.Choice(choices) if choices else None
+        fn = click.option(f"--{name}", type=kind, metavar=None if choices else "TEXT", help=_FILTER_HELP[name])(fn)
     return fn
 
 
 def _filters(status: str | None, tag: str | None, state: str | None, search: str | None):
-    from readlist.store import Filters
+    from readlist.store.library import Filters
 
     return Filters(status=status, tag=tag, state=state, search=search)
 
@@ -233,9 +238,7 @@ def list_(
     if as_json:
         click.echo(json.dumps([paper_json(p) for p in ctx.open().papers(filters)], ensure_ascii=False, indent=1))
         return
-    lines = ctx.open().listing(filters)
-    if lines:
-        click.echo(lines)  # one write: a click.echo per line cost 0.7 s at 100k papers
+    print_listing(ctx.open().listing(filters))
 
 
 @main.command()
@@ -265,7 +268,7 @@ def _state_command(state: str) -> None:
             click.echo(f"{p.key}: {state}")
 
 
-for _state in STATE_CHOICES:
+for _state in READ_STATES:
     _state_command(_state)
 
 
@@ -480,7 +483,7 @@ def review(ctx: Context, paper: str | None, accept: str | None, reject: bool) ->
         p = rl.accept(paper, accept) if accept else rl.reject(paper)
         click.echo(f"{p.key}: {p.status}")
         return
-    from readlist.store import Filters
+    from readlist.store.library import Filters
 
     todo = [rl.get(paper)] if paper else list(rl.papers(Filters(status="needs-review")))
     if not todo:
@@ -570,25 +573,3 @@ def cache_clear(ctx: Context) -> None:
     from readlist.resolve.http import cache_clear as clear
 
     click.echo(f"removed {clear(ctx.settings())} cached response(s)")
-
-
-def run() -> NoReturn:
-    """The `readlist` program: `main`, then a quick exit.
-
-    A finished command has committed and closed its library and output files (a kill -9 at any point loses
-    nothing either), so rather than let Python free every module and object one by one (~10 ms of a 70 ms
-    command), the standard streams are flushed and the process ends.
-    """
-    try:
-        main()
-        status: object = 0
-    except SystemExit as exc:
-        status = exc.code
-    if status is not None and not isinstance(status, int):  # sys.exit("message"): printed, status 1
-        print(status, file=sys.stderr)
-        status = 1
-    for stream in (sys.stdout, sys.stderr):
-        if stream is not None:  # None: the process started with that descriptor closed
-            with contextlib.suppress(BrokenPipeError):  # the reader left (`readlist list | head`): not an error
-                stream.flush()
-    os._exit(status or 0)

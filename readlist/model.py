@@ -7,8 +7,6 @@ from typing import Literal
 
 Status = Literal["pending", "matched", "needs-review", "unresolved"]
 ReadState = Literal["unread", "reading", "read"]
-STATUSES: tuple[str, ...] = ("pending", "matched", "needs-review", "unresolved")
-READ_STATES: tuple[str, ...] = ("unread", "reading", "read")
 
 
 @dataclass(frozen=True)

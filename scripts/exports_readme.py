@@ -6,7 +6,7 @@ import sys
 
 from readlist.api import ReadingList
 from readlist.config import load_settings
-from readlist.store import Filters
+from readlist.store.library import Filters
 
 
 def main(mode: str) -> None:

@@ -256,7 +256,7 @@ def test_plain_list_prints_one_line_per_paper_in_key_order(cli: Cli, tmp_path: P
 
 
 def test_the_program_writes_all_its_output_and_exit_status_before_its_quick_exit(seeded: Cli) -> None:
-    """`readlist` ends with os._exit after flushing (cli.run): nothing may be cut off or lost."""
+    """`readlist` ends with os._exit after flushing (readlist.program.run): nothing may be cut off or lost."""
     listed = seeded.proc("list")
     assert listed.exit_code == 0 and len(listed.stdout.splitlines()) == 487 and listed.stdout.endswith("\n")
     assert seeded.proc("show", "nosuchpaper").exit_code == 1

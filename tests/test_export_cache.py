@@ -22,7 +22,7 @@ from readlist.api import ReadingList
 from readlist.config import Settings
 from readlist.export import get_exporter
 from readlist.export.base import ExportOptions
-from readlist.store import Filters
+from readlist.store.library import Filters
 from tests.cli import Cli
 from tests.fakeserver import FakeServer
 

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from readlist.errors import ReadlistError
 from readlist.model import Entry, Outcome, PartialDate, Record
-from readlist.store import Filters, Store
 from readlist.store import db as store_db
 from readlist.store import library as store_library
+from readlist.store.library import Filters, Store
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from readlist.errors import ReadlistError
 from readlist.export.base import EntryExporter, Exporter, ExportOptions, code_version
 
 if TYPE_CHECKING:
-    from readlist.store import Filters, Store
+    from readlist.store.library import Filters, Store
 
 __all__ = ["ExportOptions", "Exporter", "available_formats", "export", "get_exporter"]
 

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from readlist.errors import InputError
 from readlist.ingest.bibscan import Record, scan
 from readlist.ingest.identifiers import normalize_doi, split_arxiv_id
-from readlist.model import READ_STATES, Entry, PartialDate
+from readlist.model import Entry, PartialDate
+from readlist.states import READ_STATES
 from readlist.text import braces_balanced
 
 # Fields readlist writes so that an export imports back unchanged; other tools ignore them.

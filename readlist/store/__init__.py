@@ -1,5 +1,5 @@
-"""The SQLite library: papers, authors, notes, tags, sources, read state and match evidence."""
+"""The SQLite library: papers, authors, notes, tags, sources, read state and match evidence.
 
-from readlist.store.library import Filters, Store
-
-__all__ = ["Filters", "Store"]
+`library` holds the `Store` API; `db` the connection and migrations, `query` the filters and listing SQL.
+Nothing is imported here, so that the light modules load without the library API (see readlist.program).
+"""

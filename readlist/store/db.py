@@ -8,23 +8,31 @@ failed migration leaves the library as it was.
 
 from __future__ import annotations
 
+import os
 import sqlite3
-from pathlib import Path
 
 from readlist.errors import ReadlistError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up; see readlist.program)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 BUSY_TIMEOUT_MS = 60_000
 
 
-_FOLDER = Path(__file__).with_name("migrations")
+_FOLDER = os.path.join(os.path.dirname(__file__), "migrations")  # os.path: pathlib costs the fast path ~8 ms
 
 
-def _numbered() -> list[tuple[int, Path]]:
-    return sorted((int(p.name.split("_", 1)[0]), p) for p in _FOLDER.iterdir() if p.name.endswith(".sql"))
+def _numbered() -> list[tuple[int, str]]:
+    return sorted((int(name.split("_", 1)[0]), name) for name in os.listdir(_FOLDER) if name.endswith(".sql"))
 
 
 def _migrations() -> list[tuple[int, str, str]]:
-    return [(number, p.name, p.read_text(encoding="utf-8")) for number, p in _numbered()]
+    result = []
+    for number, name in _numbered():
+        with open(os.path.join(_FOLDER, name), encoding="utf-8") as f:
+            result.append((number, name, f.read()))
+    return result
 
 
 SCHEMA_VERSION = _numbered()[-1][0]  # from the file names: only a library that needs migrating reads the scripts
@@ -34,22 +42,32 @@ def connect(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the library at ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
-        conn.row_factory = sqlite3.Row
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        # statement journals (every write that fires a trigger has one) in memory, not in a file under /var/tmp
-        conn.execute("PRAGMA temp_store = MEMORY")
+        conn = open_connection(path)
         migrate(conn, path)
     except sqlite3.DatabaseError as exc:
         raise ReadlistError(f"{path}: not a readlist library ({exc})") from None
     return conn
 
 
+def open_connection(path: str | os.PathLike[str]) -> sqlite3.Connection:
+    """A connection to ``path`` with readlist's settings; SQLite creates the file if missing. Not migrated."""
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    # statement journals (every write that fires a trigger has one) in memory, not in a file under /var/tmp
+    conn.execute("PRAGMA temp_store = MEMORY")
+    return conn
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
 def migrate(conn: sqlite3.Connection, path: Path) -> None:
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    version = schema_version(conn)
     if version > SCHEMA_VERSION:
         raise ReadlistError(f"{path}: library schema v{version} is newer than this readlist (v{SCHEMA_VERSION})")
     if version == SCHEMA_VERSION:
@@ -57,12 +75,12 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
     pending = [m for m in _migrations() if m[0] > version]
     has_data = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] > 0
     if has_data:
-        backup(conn, path.with_name(f"{path.name}.v{version}.bak"))
+        backup(conn, f"{path}.v{version}.bak")
     for number, name, sql in pending:
         conn.execute("BEGIN IMMEDIATE")
         try:
             # re-check under the write lock: another process may have migrated meanwhile
-            if conn.execute("PRAGMA user_version").fetchone()[0] >= number:
+            if schema_version(conn) >= number:
                 conn.execute("ROLLBACK")
                 continue
             for statement in _statements(sql):
@@ -87,13 +105,13 @@ def _statements(sql: str) -> list[str]:
     return statements
 
 
-def backup(conn: sqlite3.Connection, target: Path) -> None:
+def backup(conn: sqlite3.Connection, target: str | os.PathLike[str]) -> None:
     """A consistent copy of the library via SQLite's online backup API (safe while others write)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
+    os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
+    tmp = f"{os.fspath(target)}.tmp"
     dest = sqlite3.connect(tmp)
     try:
         conn.backup(dest)
     finally:
         dest.close()
-    tmp.replace(target)
+    os.replace(tmp, target)

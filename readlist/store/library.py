@@ -16,8 +16,10 @@ from itertools import islice
 from pathlib import Path
 
 from readlist.errors import ReadlistError
-from readlist.model import READ_STATES, STATUSES, Candidate, Entry, Note, Outcome, Paper, PartialDate, Record, Source
-from readlist.store.db import BUSY_TIMEOUT_MS, SCHEMA_VERSION, backup, connect
+from readlist.model import Candidate, Entry, Note, Outcome, Paper, PartialDate, Record, Source
+from readlist.states import READ_STATES, STATUSES
+from readlist.store import query
+from readlist.store.db import BUSY_TIMEOUT_MS, SCHEMA_VERSION, backup, connect, schema_version
 from readlist.text import normalize_title, normalized
 
 _CHUNK = 500
@@ -32,10 +34,6 @@ _NEW_PAPER = (
     "state_changed_at added_at updated_at fields status evidence"
 ).split()
 _STATE, _STATE_CHANGED_AT = _NEW_PAPER.index("state"), _NEW_PAPER.index("state_changed_at")
-_LISTING_LINE = (
-    "printf('%5d [%s] %!-28s %-12s %-4s  %s', p.id, CASE p.state WHEN 'read' THEN 'x' WHEN 'reading' THEN '~' "
-    "ELSE ' ' END, p.key, p.status, coalesce(p.year, ''), p.title)"
-)  # "!": widths in characters, not bytes
 _ROW_FIELDS = ("url", "volume", "pages")  # BibTeX fields with a column of their own
 _STAGED = 32  # rows from which _insert_rows stages them (below, staging costs more than it saves)
 _STAGED_CHUNK = 4096  # rows staged at a time (~7 MB of papers)
@@ -55,30 +53,10 @@ class Filters:
     search: str | None = None
 
     def where(self) -> tuple[str, list[object]]:
-        clauses, args = [], []
-        if self.status:
-            clauses.append("p.status = ?")
-            args.append(self.status)
-        if self.state:
-            clauses.append("p.state = ?")
-            args.append(self.state)
-        if self.tag:
-            clauses.append("p.id IN (SELECT paper_id FROM tags WHERE tag = ?)")
-            args.append(self.tag)
-        if self.search:
-            terms = " ".join('"' + w.replace('"', '""') + '"' for w in self.search.split())
-            if terms:
-                clauses.append("p.id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)")
-                args.append(terms)
-        return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+        return query.where(**self.as_dict())
 
-
-def listing_query(filters: Filters) -> tuple[str, list[object]]:
-    """The SQL of `Store.listing` and its parameters: one row, the lines joined (NULL when none)."""
-    where, args = filters.where()
-    index = "" if filters.tag or filters.search else " INDEXED BY papers_listing"
-    lines = f"SELECT {_LISTING_LINE} AS line FROM papers p{index}{where} ORDER BY p.key"
-    return f"SELECT group_concat(line, char(10)) FROM ({lines})", args
+    def as_dict(self) -> dict[str, str | None]:
+        return {"status": self.status, "tag": self.tag, "state": self.state, "search": self.search}
 
 
 def entry_type_for(record: Record) -> str | None:
@@ -102,7 +80,7 @@ def check_library_file(path: Path) -> str | None:
         try:
             if db.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
                 return "the file is damaged (integrity check failed)"
-            version = db.execute("PRAGMA user_version").fetchone()[0]
+            version = schema_version(db)
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         finally:
             db.close()
@@ -240,17 +218,8 @@ class Store:
         return paper
 
     def listing(self, filters: Filters = Filters()) -> str:
-        """The lines `readlist list` prints for the matching papers, in key order, without loading papers:
-        ``id [mark] key status year  title`` (mark ``x`` read, ``~`` reading), joined by newlines.
-
-        SQLite formats and joins the lines: at 80k papers that takes two thirds of the time of fetching six
-        columns per paper and formatting them in Python (110 vs 160 ms). group_concat receives the rows of the
-        ordered subquery in order (SQLite before 3.44 has no ORDER BY inside an aggregate to say so).
-
-        A large selection (all papers, or a read state or status) is read from the covering index
-        ``papers_listing`` in key order; SQLite would pick the state or status index, then look up every row and
-        sort them (2-4x slower at 100k papers). A tag or search selects few papers: SQLite's own plan is best."""
-        return self.conn.execute(*listing_query(filters)).fetchone()[0] or ""
+        """The lines `readlist list` prints (see `query.listing`)."""
+        return query.listing(self.conn, **filters.as_dict())
 
     def papers(self, filters: Filters = Filters()) -> Iterator[Paper]:
         """Matching papers ordered by citation key, loaded in chunks so memory stays flat."""
