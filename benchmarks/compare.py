@@ -16,7 +16,7 @@ from typing import Protocol
 from bench import REPO, Job, Timing, isolated_env, measure_interleaved, remove_library, size_label, table
 from synth import PROBE_WORD
 
-from readlist.store.library import Filters, listing_query
+from readlist.store.query import listing_query
 
 TOOLS_DIR = REPO / ".tools"
 # pubs 0.9 imports bibtexparser 1's API and pyparsing without declaring them.
@@ -185,7 +185,7 @@ def _floor_rows(mine: Readlist, rivals: list[Pubs | Papis], listed: list[Timing 
         return []
     other = min(finished, key=lambda pair: pair[0])[1]
     python = str(Path(mine.bench.exe).parent / "python")  # type: ignore[attr-defined]
-    sql = listing_query(Filters())[0]
+    sql = listing_query()[0]
     commands = {
         "python -c pass": [python, "-c", "pass"],
         "sqlite3 + readlist's listing query": [python, "-c", FLOOR_SCRIPT.format(""), str(mine.lib), sql],
