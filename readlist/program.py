@@ -21,7 +21,7 @@ from readlist.configfile import default_path, read_settings
 from readlist.errors import ReadlistError
 from readlist.store import db, query
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up; see readlist.program)
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: ~10 ms of a 35 ms `readlist list`
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from typing import NoReturn
