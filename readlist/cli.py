@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from readlist.program import print_listing
+from readlist.program import marked, print_text
 from readlist.states import READ_STATES
-from readlist.store.query import FILTER_CHOICES
+from readlist.store.sql import FILTER_CHOICES
 
 if TYPE_CHECKING:
     from readlist.api import ReadingList, Report
@@ -76,7 +76,7 @@ def _run(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """--status, --tag, --state and --search, as `readlist.store.query` defines the filters."""
+    """--status, --tag, --state and --search, as `readlist.store.sql` defines the filters."""
     for name, choices in reversed(FILTER_CHOICES.items()):  # click lists the options in decorator order
         kind = click.Choice(choices) if choices else None
         fn = click.option(f"--{name}", type=kind, metavar=None if choices else "TEXT", help=_FILTER_HELP[name])(fn)
@@ -238,7 +238,7 @@ def list_(
     if as_json:
         click.echo(json.dumps([paper_json(p) for p in ctx.open().papers(filters)], ensure_ascii=False, indent=1))
         return
-    print_listing(ctx.open().listing(filters))
+    print_text(ctx.open().listing(filters))
 
 
 @main.command()
@@ -264,8 +264,7 @@ def _state_command(state: str) -> None:
     @click.pass_obj
     @_run
     def command(ctx: Context, papers: tuple[str, ...]) -> None:
-        for p in ctx.open().set_state(papers, state):
-            click.echo(f"{p.key}: {state}")
+        print_text(marked([p.key for p in ctx.open().set_state(papers, state)], state))
 
 
 for _state in READ_STATES:

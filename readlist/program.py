@@ -1,13 +1,16 @@
-"""The `readlist` program: its entry point, which answers plain `readlist list` without loading click.
+"""The `readlist` program: its entry point, which answers plain `list` and `read KEY` without loading click.
 
-`readlist list` is the command people run most, and at ten thousand papers start-up is most of its time:
-importing click and readlist's library API takes ~50 ms before anything is listed, while the listing itself is
-one SQLite query (`readlist.store.query`). So when the arguments are plain (global ``--library PATH``,
-``--offline``, ``-v``/``--verbose``, then ``list`` with filter options as ``--name VALUE`` or ``--name=VALUE``)
-and the library is an up-to-date readlist file, the program opens it with sqlite3 and prints the lines itself.
-Anything else (another command, ``--help``, ``--json``, an unknown or invalid option, a config
-file problem, a missing or old library) goes to `readlist.cli`, which does the same work and reports any
-error; `tests/test_program.py` checks that both give the same output and exit status.
+`readlist list` and `readlist read KEY` are what people run many times a day, and for them start-up is most of
+the time: importing click and readlist's library API takes ~50 ms, while the work is one SQLite query or a
+two-statement transaction (`readlist.store.sql`, which `Store` uses too). So when the arguments are plain
+(global ``--library PATH``, ``--offline``, ``-v``/``--verbose``; then ``list`` with filter options as
+``--name VALUE`` or ``--name=VALUE``, or ``read``/``unread``/``reading`` with papers named by number or
+citation key) and the library is an up-to-date readlist file, the program does the work with sqlite3 and
+prints the lines itself. Anything else (another command, ``--help``, ``--json``, an unknown or invalid option,
+a paper named by arXiv id or DOI or not found, a config file problem, a missing or old library, a library
+another process is writing) goes to `readlist.cli`, which does the same work and reports any error; a fast
+path that declines has changed nothing. `tests/test_program.py` checks that both paths give the same output,
+exit status and library.
 """
 
 from __future__ import annotations
@@ -19,14 +22,16 @@ import sys
 
 from readlist.configfile import default_path, read_settings
 from readlist.errors import ReadlistError
-from readlist.store import db, query
+from readlist.states import READ_STATES
+from readlist.store import db, sql
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: ~10 ms of a 35 ms `readlist list`
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from typing import NoReturn
 
-_GLOBAL_FLAGS = frozenset({"--offline", "-v", "--verbose"})  # none of them changes what `list` prints
+_GLOBAL_FLAGS = frozenset({"--offline", "-v", "--verbose"})  # none changes what the fast paths do
+_COMMANDS = ("list", *READ_STATES)  # the commands with a fast path
 
 
 def run() -> NoReturn:
@@ -36,7 +41,7 @@ def run() -> NoReturn:
     nothing either), so rather than let Python free every module and object one by one (~10 ms of a 70 ms
     command), the standard streams are flushed and the process ends.
     """
-    text = fast_listing(sys.argv[1:], os.environ)
+    text = fast_answer(sys.argv[1:], os.environ)
     if text is None:
         from readlist.cli import main
 
@@ -47,7 +52,7 @@ def run() -> NoReturn:
             status = exc.code
     else:
         with contextlib.suppress(BrokenPipeError):  # the reader left (`readlist list | head`): not an error
-            print_listing(text)
+            print_text(text)
         status = 0
     if status is not None and not isinstance(status, int):  # sys.exit("message"): printed, status 1
         print(status, file=sys.stderr)
@@ -59,18 +64,24 @@ def run() -> NoReturn:
     os._exit(status or 0)
 
 
-def print_listing(text: str) -> None:
-    """Print `readlist list`'s lines (both paths print through here, so their output is the same)."""
+def print_text(text: str) -> None:
+    """Print a command's lines (the fast paths and the CLI print `list` and marks through here, alike)."""
     if text and sys.stdout is not None:
         sys.stdout.write(text + "\n")  # one write: a click.echo per line cost 0.7 s at 100k papers
 
 
-def fast_listing(args: Sequence[str], env: Mapping[str, str]) -> str | None:
-    """The lines `readlist list` prints for ``args``, or None when `readlist.cli` must answer instead."""
-    parsed = _parse_list(args)
+def marked(keys: Sequence[str], state: str) -> str:
+    """What `readlist read|unread|reading` prints for the papers it marked."""
+    return "\n".join(f"{key}: {state}" for key in keys)
+
+
+def fast_answer(args: Sequence[str], env: Mapping[str, str]) -> str | None:
+    """What `readlist` prints for ``args``, when a fast path can answer them (a mark is committed by then);
+    None when `readlist.cli` must answer instead (nothing has been changed)."""
+    parsed = _parse(args)
     if parsed is None:
         return None
-    library, filters = parsed
+    library, command, operands = parsed
     try:
         if library is None:  # as readlist.config: the option, else the environment or config file, else default
             library = str(read_settings(env).get("library") or default_path("library"))
@@ -80,21 +91,45 @@ def fast_listing(args: Sequence[str], env: Mapping[str, str]) -> str | None:
         try:
             if db.schema_version(conn) != db.SCHEMA_VERSION:  # the CLI migrates it, or refuses a newer one
                 return None
-            return query.listing(conn, **filters)
+            if command == "list":
+                return sql.listing(conn, **operands)  # type: ignore[arg-type]
+            return _mark(conn, command, operands)  # type: ignore[arg-type]
         finally:
             conn.close()
     except (ReadlistError, sqlite3.Error, OSError, UnicodeError):  # the CLI reports these
         return None
 
 
-def _parse_list(args: Sequence[str]) -> tuple[str | None, dict[str, str]] | None:
-    """``(--library value or None, filters)`` when ``args`` are a plain `list` command, else None.
+def _mark(conn: sqlite3.Connection, state: str, refs: Sequence[str]) -> str | None:
+    """Mark the papers ``refs`` name by number or key (`ReadingList.set_state`), or None, having changed
+    nothing, when one is named otherwise or not found, or another process is writing (the CLI waits)."""
+    conn.execute("PRAGMA busy_timeout = 0")
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        ids = [sql.find_paper(conn, ref) for ref in refs]
+        if None in ids:
+            conn.execute("ROLLBACK")
+            return None
+        for paper_id in ids:
+            sql.mark(conn, paper_id, state)  # type: ignore[arg-type]
+        keys = [conn.execute("SELECT key FROM papers WHERE id = ?", (i,)).fetchone()[0] for i in ids]
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return marked(keys, state)
+
+
+def _parse(args: Sequence[str]) -> tuple[str | None, str, dict[str, str] | list[str]] | None:
+    """``(--library value or None, command, filters or paper refs)`` when ``args`` are a plain `list` or
+    `read`/`unread`/`reading` command, else None.
 
     Only what click reads the same way is accepted (given twice, an option's last value counts, as in click);
-    a value that looks like an option, or a filter value not among its choices, is left to click."""
+    a value or paper that looks like an option, or a filter value not among its choices, is left to click."""
     library: str | None = None
     rest = list(args)
-    while rest and rest[0] != "list":
+    while rest and rest[0] not in _COMMANDS:
         name, value = _option(rest, {"--library"})
         if name is None:
             return None
@@ -102,18 +137,20 @@ def _parse_list(args: Sequence[str]) -> tuple[str | None, dict[str, str]] | None
             library = value
     if not rest:
         return None
-    rest.pop(0)
+    command = rest.pop(0)
+    if command != "list":
+        return (library, command, rest) if rest and not any(ref.startswith("-") for ref in rest) else None
     filters: dict[str, str] = {}
-    valued = {f"--{name}" for name in query.FILTER_CHOICES}
+    valued = {f"--{name}" for name in sql.FILTER_CHOICES}
     while rest:
         name, value = _option(rest, valued)
         if name is None or name not in valued:
             return None
-        choices = query.FILTER_CHOICES[name[2:]]
+        choices = sql.FILTER_CHOICES[name[2:]]
         if value is None or (choices is not None and value not in choices):
             return None
         filters[name[2:]] = value
-    return library, filters
+    return library, command, filters
 
 
 def _option(rest: list[str], valued: set[str]) -> tuple[str | None, str | None]:

@@ -11,15 +11,15 @@ import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 
 from readlist.errors import ReadlistError
 from readlist.model import Candidate, Entry, Note, Outcome, Paper, PartialDate, Record, Source
 from readlist.states import READ_STATES, STATUSES
-from readlist.store import query
+from readlist.store import sql
 from readlist.store.db import BUSY_TIMEOUT_MS, SCHEMA_VERSION, backup, connect, schema_version
+from readlist.store.sql import now
 from readlist.text import normalize_title, normalized
 
 _CHUNK = 500
@@ -39,10 +39,6 @@ _STAGED = 32  # rows from which _insert_rows stages them (below, staging costs m
 _STAGED_CHUNK = 4096  # rows staged at a time (~7 MB of papers)
 
 
-def now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 @dataclass(frozen=True)
 class Filters:
     """Which papers a command acts on; every field narrows the selection."""
@@ -53,7 +49,7 @@ class Filters:
     search: str | None = None
 
     def where(self) -> tuple[str, list[object]]:
-        return query.where(**self.as_dict())
+        return sql.where(**self.as_dict())
 
     def as_dict(self) -> dict[str, str | None]:
         return {"status": self.status, "tag": self.tag, "state": self.state, "search": self.search}
@@ -178,24 +174,18 @@ class Store:
 
     def lookup(self, ref: str) -> int:
         """A paper by citation key, arXiv id (any form), DOI, or short numeric id."""
-        ref = ref.strip()
-        q = self.conn.execute
-        if ref.isdigit():
-            row = q("SELECT id FROM papers WHERE id = ?", (int(ref),)).fetchone()
-            if row:
-                return row[0]
-        row = q("SELECT id FROM papers WHERE key = ?", (ref,)).fetchone()
-        if row:
-            return row[0]
+        found = sql.find_paper(self.conn, ref)
+        if found is not None:
+            return found
         from readlist.ingest.identifiers import parse_identifier  # not imported for keys and ids (start-up)
 
-        ident = parse_identifier(ref)
+        ident = parse_identifier(ref.strip())
         if ident:
             column = "arxiv_id" if ident.scheme == "arxiv" else "doi"
-            row = q(f"SELECT id FROM papers WHERE {column} = ?", (ident.value,)).fetchone()
+            row = self.conn.execute(f"SELECT id FROM papers WHERE {column} = ?", (ident.value,)).fetchone()
             if row:
                 return row[0]
-        raise ReadlistError(f"no paper {ref!r} in the library (give a citation key, arXiv id, DOI or number)")
+        raise ReadlistError(f"no paper {ref.strip()!r} in the library (give a citation key, arXiv id, DOI or number)")
 
     def key_taken(self, key: str) -> bool:
         return self.conn.execute("SELECT 1 FROM papers WHERE key = ?", (key,)).fetchone() is not None
@@ -218,8 +208,8 @@ class Store:
         return paper
 
     def listing(self, filters: Filters = Filters()) -> str:
-        """The lines `readlist list` prints (see `query.listing`)."""
-        return query.listing(self.conn, **filters.as_dict())
+        """The lines `readlist list` prints (see `sql.listing`)."""
+        return sql.listing(self.conn, **filters.as_dict())
 
     def papers(self, filters: Filters = Filters()) -> Iterator[Paper]:
         """Matching papers ordered by citation key, loaded in chunks so memory stays flat."""
@@ -480,9 +470,7 @@ class Store:
         )
 
     def set_state(self, paper_id: int, state: str) -> None:
-        batch = _Batch(self.conn)
-        batch.set_state(paper_id, state)
-        batch.write()
+        sql.mark(self.conn, paper_id, state)
 
     def add_note(self, paper_id: int, text: str) -> None:
         self.conn.execute("INSERT INTO notes (paper_id, text, created_at) VALUES (?, ?, ?)", (paper_id, text, now()))
@@ -717,8 +705,6 @@ class _Batch:
 
     def set_state(self, paper_id: int, state: str) -> None:
         """A new read state (logged in ``state_changes``) for a paper, stored or new."""
-        if state not in READ_STATES:
-            raise ReadlistError(f"read state must be one of {', '.join(READ_STATES)}")
         self._states[paper_id] = state
         row = self.papers.get(paper_id)
         if row is None:
@@ -730,18 +716,13 @@ class _Batch:
     def write(self) -> None:
         """Write everything added, table by table."""
         _insert_rows(self.conn, "papers", _NEW_PAPER, self.papers.values())
-        if self.stored_states:
-            self.conn.executemany(
-                "UPDATE papers SET state = ?, state_changed_at = ? WHERE id = ?",
-                [(state, self.stamp, pid) for pid, state in self.stored_states.items()],
-            )
+        sql.write_states(self.conn, self.stored_states, self.state_changes, self.stamp)
         _insert_rows(self.conn, "authors", ("paper_id", "position", "name"), self.authors)
         _insert_rows(
             self.conn, "sources", ("paper_id", "file", "line", "title", "title_norm", "added_at"), self.sources
         )
         _insert_rows(self.conn, "tags", ("paper_id", "tag"), self.tags, "INSERT OR IGNORE")
         _insert_rows(self.conn, "notes", ("paper_id", "text", "created_at"), self.notes)
-        _insert_rows(self.conn, "state_changes", ("paper_id", "state", "changed_at"), self.state_changes)
 
 
 def _insert_rows(

@@ -1,16 +1,20 @@
-"""The SQL that selects papers by filters, and the listing `readlist list` prints.
+"""The SQL `Store` shares with the program's fast paths: filters, the listing, finding a paper, read states.
 
-Imports nothing but the vocabulary: `readlist.program` answers `readlist list` with this module and sqlite3
-alone, and `Store` uses the same functions, so both print the same lines.
+Imports nothing but the vocabulary: `readlist.program` answers `readlist list` and `readlist read KEY` with this
+module and sqlite3 alone, and `Store` uses the same functions, so both paths print and write the same.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from readlist.errors import ReadlistError
 from readlist.states import READ_STATES, STATUSES
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up; see readlist.program)
 if TYPE_CHECKING:
     import sqlite3
+    from collections.abc import Mapping, Sequence
 
 # filter name (also its command-line option, --name) -> the values it accepts (None: any text)
 FILTER_CHOICES: dict[str, tuple[str, ...] | None] = {
@@ -68,3 +72,40 @@ def listing(conn: sqlite3.Connection, **filters: str | None) -> str:
     ``papers_listing`` in key order; SQLite would pick the state or status index, then look up every row and
     sort them (2-4x slower at 100k papers). A tag or search selects few papers: SQLite's own plan is best."""
     return conn.execute(*listing_query(**filters)).fetchone()[0] or ""
+
+
+def now() -> str:
+    """The time stamp of a change: UTC, to the second."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def find_paper(conn: sqlite3.Connection, ref: str) -> int | None:
+    """The paper ``ref`` names by number or citation key, or None (`Store.lookup` then tries identifiers)."""
+    ref = ref.strip()
+    if ref.isdigit():
+        row = conn.execute("SELECT id FROM papers WHERE id = ?", (int(ref),)).fetchone()
+        if row:
+            return row[0]
+    row = conn.execute("SELECT id FROM papers WHERE key = ?", (ref,)).fetchone()
+    return row[0] if row else None
+
+
+def mark(conn: sqlite3.Connection, paper_id: int, state: str) -> None:
+    """A stored paper's new read state, logged."""
+    stamp = now()
+    write_states(conn, {paper_id: state}, [(paper_id, state, stamp)], stamp)
+
+
+def write_states(
+    conn: sqlite3.Connection, stored: Mapping[int, str], changes: Sequence[tuple[int, str, str]], stamp: str
+) -> None:
+    """New read states of stored papers (``stored``: id -> state), and the log of state changes
+    (``changes``: paper id, state, time, in order; papers inserted in the same transaction have theirs in their
+    row)."""
+    if any(state not in READ_STATES for _, state, _ in changes):
+        raise ReadlistError(f"read state must be one of {', '.join(READ_STATES)}")
+    conn.executemany(
+        "UPDATE papers SET state = ?, state_changed_at = ? WHERE id = ?",
+        [(state, stamp, pid) for pid, state in stored.items()],
+    )
+    conn.executemany("INSERT INTO state_changes (paper_id, state, changed_at) VALUES (?, ?, ?)", changes)
