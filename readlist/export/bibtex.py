@@ -25,7 +25,6 @@ from readlist.export.base import (
     paper_url,
 )
 from readlist.export.latex import BLOCK_START, balanced, escape, visible
-from readlist.keys import NameParts, parse_name
 from readlist.model import Paper
 
 STATE_FIELD = "readlist-state"
@@ -48,7 +47,9 @@ def format_name(name: str, ascii: bool, bibtex: bool = False) -> str:
     For BibTeX (``bibtex``), a given name starting with a non-ASCII letter gets ``{\\relax Ł}``: BibTeX
     abbreviates by bytes and would cut a UTF-8 letter in half; a brace group opened by a command is one letter.
     """
-    parts: NameParts = parse_name(visible(name))
+    from readlist.keys import parse_name  # ~5 ms of start-up: an export of stored entries formats no name
+
+    parts = parse_name(visible(name))
     esc = partial(escape, ascii=ascii, stacked=bibtex)
     if parts.literal:
         return "{" + esc(parts.literal) + "}"
