@@ -1,6 +1,7 @@
 """The `readlist` command line: parses arguments, calls `readlist.api`, prints results.
 
-Heavy modules are imported inside commands so that `readlist --help` starts fast.
+Heavy modules are imported inside commands so that `readlist --help` starts fast. The program
+(`readlist.program`) runs this; plain `list` and `read KEY` it answers itself, the same way, without click.
 """
 
 from __future__ import annotations
