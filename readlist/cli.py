@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from readlist.program import marked, print_text
-from readlist.states import READ_STATES
-from readlist.store.sql import FILTER_CHOICES
+from readlist.states import FILTER_CHOICES, READ_STATES
 
 if TYPE_CHECKING:
     from readlist.api import ReadingList, Report
@@ -77,7 +76,7 @@ def _run(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """--status, --tag, --state and --search, as `readlist.store.sql` defines the filters."""
+    """--status, --tag, --state and --search, as `readlist.states` defines the filters."""
     for name, choices in reversed(FILTER_CHOICES.items()):  # click lists the options in decorator order
         kind = click.Choice(choices) if choices else None
         fn = click.option(f"--{name}", type=kind, metavar=None if choices else "TEXT", help=_FILTER_HELP[name])(fn)

@@ -17,13 +17,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sqlite3
 import sys
 
-from readlist.configfile import default_path, read_settings
-from readlist.errors import ReadlistError
-from readlist.states import READ_STATES
-from readlist.store import db, sql
+from readlist.states import FILTER_CHOICES, READ_STATES
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: ~10 ms of a 35 ms `readlist list`
 if TYPE_CHECKING:
@@ -82,6 +78,12 @@ def fast_answer(args: Sequence[str], env: Mapping[str, str]) -> str | None:
     if parsed is None:
         return None
     library, command, operands = parsed
+    import sqlite3  # imported here, not above: `readlist --help` does not need it (~5 ms of its start-up)
+
+    from readlist.configfile import default_path, read_settings
+    from readlist.errors import ReadlistError
+    from readlist.store import db, sql
+
     try:
         if library is None:  # as readlist.config: the option, else the environment or config file, else default
             library = str(read_settings(env).get("library") or default_path("library"))
@@ -93,32 +95,12 @@ def fast_answer(args: Sequence[str], env: Mapping[str, str]) -> str | None:
                 return None
             if command == "list":
                 return sql.listing(conn, **operands)  # type: ignore[arg-type]
-            return _mark(conn, command, operands)  # type: ignore[arg-type]
+            keys = sql.mark_found(conn, operands, command)  # type: ignore[arg-type]
+            return None if keys is None else marked(keys, command)
         finally:
             conn.close()
-    except (ReadlistError, sqlite3.Error, OSError, UnicodeError):  # the CLI reports these
+    except (ReadlistError, sqlite3.Error, OSError, UnicodeError):  # the CLI reports these (a busy library: waits)
         return None
-
-
-def _mark(conn: sqlite3.Connection, state: str, refs: Sequence[str]) -> str | None:
-    """Mark the papers ``refs`` name by number or key (`ReadingList.set_state`), or None, having changed
-    nothing, when one is named otherwise or not found, or another process is writing (the CLI waits)."""
-    conn.execute("PRAGMA busy_timeout = 0")
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        ids = [sql.find_paper(conn, ref) for ref in refs]
-        if None in ids:
-            conn.execute("ROLLBACK")
-            return None
-        for paper_id in ids:
-            sql.mark(conn, paper_id, state)  # type: ignore[arg-type]
-        keys = [conn.execute("SELECT key FROM papers WHERE id = ?", (i,)).fetchone()[0] for i in ids]
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    return marked(keys, state)
 
 
 def _parse(args: Sequence[str]) -> tuple[str | None, str, dict[str, str] | list[str]] | None:
@@ -141,12 +123,12 @@ def _parse(args: Sequence[str]) -> tuple[str | None, str, dict[str, str] | list[
     if command != "list":
         return (library, command, rest) if rest and not any(ref.startswith("-") for ref in rest) else None
     filters: dict[str, str] = {}
-    valued = {f"--{name}" for name in sql.FILTER_CHOICES}
+    valued = {f"--{name}" for name in FILTER_CHOICES}
     while rest:
         name, value = _option(rest, valued)
         if name is None or name not in valued:
             return None
-        choices = sql.FILTER_CHOICES[name[2:]]
+        choices = FILTER_CHOICES[name[2:]]
         if value is None or (choices is not None and value not in choices):
             return None
         filters[name[2:]] = value

@@ -1,8 +1,16 @@
-"""The words for a paper's resolution status and read state.
+"""The words for a paper's resolution status and read state, and the filters that select by them.
 
-A module of its own, importing nothing, so that the command line's choices and `readlist list`'s fast path
+A module of its own, importing nothing, so that the command line's options and the program's fast paths
 (`readlist.program`) use the same words as the model without loading it.
 """
 
 STATUSES: tuple[str, ...] = ("pending", "matched", "needs-review", "unresolved")
 READ_STATES: tuple[str, ...] = ("unread", "reading", "read")
+
+# filter name (also its command-line option, --name) -> the values it accepts (None: any text)
+FILTER_CHOICES: dict[str, tuple[str, ...] | None] = {
+    "status": STATUSES,
+    "tag": None,
+    "state": READ_STATES,
+    "search": None,
+}

@@ -19,8 +19,7 @@ from hypothesis import strategies as st
 
 from readlist import program
 from readlist.cli import main
-from readlist.states import READ_STATES
-from readlist.store.sql import FILTER_CHOICES
+from readlist.states import FILTER_CHOICES, READ_STATES
 from tests.cli import Cli
 
 TAGS = ("rl", "to-cite")

@@ -174,18 +174,19 @@ class Store:
 
     def lookup(self, ref: str) -> int:
         """A paper by citation key, arXiv id (any form), DOI, or short numeric id."""
+        ref = ref.strip()
         found = sql.find_paper(self.conn, ref)
         if found is not None:
             return found
         from readlist.ingest.identifiers import parse_identifier  # not imported for keys and ids (start-up)
 
-        ident = parse_identifier(ref.strip())
+        ident = parse_identifier(ref)
         if ident:
             column = "arxiv_id" if ident.scheme == "arxiv" else "doi"
             row = self.conn.execute(f"SELECT id FROM papers WHERE {column} = ?", (ident.value,)).fetchone()
             if row:
                 return row[0]
-        raise ReadlistError(f"no paper {ref.strip()!r} in the library (give a citation key, arXiv id, DOI or number)")
+        raise ReadlistError(f"no paper {ref!r} in the library (give a citation key, arXiv id, DOI or number)")
 
     def key_taken(self, key: str) -> bool:
         return self.conn.execute("SELECT 1 FROM papers WHERE key = ?", (key,)).fetchone() is not None

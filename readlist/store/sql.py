@@ -1,7 +1,8 @@
 """The SQL `Store` shares with the program's fast paths: filters, the listing, finding a paper, read states.
 
-Imports nothing but the vocabulary: `readlist.program` answers `readlist list` and `readlist read KEY` with this
-module and sqlite3 alone, and `Store` uses the same functions, so both paths print and write the same.
+Imports nothing but the vocabulary and the error class: `readlist.program` answers `readlist list` and
+`readlist read KEY` with this module and sqlite3 alone, and `Store` uses the same functions, so both paths
+print and write the same.
 """
 
 from __future__ import annotations
@@ -9,20 +10,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from readlist.errors import ReadlistError
-from readlist.states import READ_STATES, STATUSES
+from readlist.states import READ_STATES
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up; see readlist.program)
 if TYPE_CHECKING:
     import sqlite3
     from collections.abc import Mapping, Sequence
-
-# filter name (also its command-line option, --name) -> the values it accepts (None: any text)
-FILTER_CHOICES: dict[str, tuple[str, ...] | None] = {
-    "status": STATUSES,
-    "tag": None,
-    "state": READ_STATES,
-    "search": None,
-}
 
 _LISTING_LINE = (
     "printf('%5d [%s] %!-28s %-12s %-4s  %s', p.id, CASE p.state WHEN 'read' THEN 'x' WHEN 'reading' THEN '~' "
@@ -88,6 +81,28 @@ def find_paper(conn: sqlite3.Connection, ref: str) -> int | None:
             return row[0]
     row = conn.execute("SELECT id FROM papers WHERE key = ?", (ref,)).fetchone()
     return row[0] if row else None
+
+
+def mark_found(conn: sqlite3.Connection, refs: Sequence[str], state: str) -> list[str] | None:
+    """Mark the papers ``refs`` name by number or key, in one transaction that does not wait for another
+    writer; their keys, or None, having changed nothing, when one is not found (sqlite3's error when the
+    library is busy)."""
+    conn.execute("PRAGMA busy_timeout = 0")
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        ids = [find_paper(conn, ref) for ref in refs]
+        if None in ids:
+            conn.execute("ROLLBACK")
+            return None
+        for paper_id in ids:
+            mark(conn, paper_id, state)  # type: ignore[arg-type]
+        keys = [conn.execute("SELECT key FROM papers WHERE id = ?", (i,)).fetchone()[0] for i in ids]
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return keys
 
 
 def mark(conn: sqlite3.Connection, paper_id: int, state: str) -> None:
