@@ -5,15 +5,14 @@ Programs and tests use this module directly; the CLI only parses arguments and p
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from readlist.config import Settings
 from readlist.errors import InputError, ReadlistError
+from readlist.files import atomic_write
 from readlist.model import Entry, Outcome, Paper
 from readlist.store.library import Filters, Store
 from readlist.text import normalize_title
@@ -251,43 +250,3 @@ class ReadingList:
             return export(self.store, exporter, stream, options, filters, keys)
         with atomic_write(output) as out:
             return export(self.store, exporter, out, options, filters, keys)
-
-
-def _remove_orphans(path: Path) -> None:
-    """Delete temporary files that a killed export to ``path`` left behind (their process is gone)."""
-    for tmp in path.parent.glob(f".{path.name}.*.tmp"):
-        pid = tmp.name[len(path.name) + 2 :].split(".", 1)[0]
-        if not pid.isdigit():
-            continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            tmp.unlink(missing_ok=True)
-        except OSError:
-            pass  # alive, or someone else's process
-
-
-@contextmanager
-def atomic_write(path: Path) -> Iterator[TextIO]:
-    """Write to a temporary file beside ``path`` and rename it over ``path`` once complete.
-
-    A path that exists and is not a regular file (``/dev/stdout``, a named pipe) is written to directly.
-    """
-    import tempfile
-
-    if path.exists() and not path.is_file():
-        with path.open("w", encoding="utf-8", newline="\n") as out:
-            yield out
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _remove_orphans(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            yield out
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -59,7 +59,7 @@ def _run(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from readlist.errors import ReadlistError
+        from readlist.errors import ReadlistError, os_error_message
 
         try:
             return fn(*args, **kwargs)
@@ -70,7 +70,7 @@ def _run(fn: Callable[..., Any]) -> Callable[..., Any]:
             os.dup2(devnull, sys.stdout.fileno())
             sys.exit(0)
         except OSError as exc:
-            raise click.ClickException(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")) from None
+            raise click.ClickException(os_error_message(exc)) from None
 
     return wrapper
 

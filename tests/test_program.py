@@ -1,9 +1,11 @@
-"""The `readlist` program answers plain `list` and `read KEY` without click: the same output, exit status and
-library as the CLI."""
+"""The `readlist` program answers plain `list`, `read KEY` and exports of stored BibTeX entries without click:
+the same output, exit status, files and library as the CLI."""
 
 from __future__ import annotations
 
 import contextlib
+import io
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -55,25 +57,49 @@ def snapshot(path: Path) -> tuple[list[tuple], list[tuple], int]:
         )
 
 
-def assert_same_as_cli(cli: Cli, args: list[str], tmp: Path) -> str | None:
-    """Run ``args`` (``@lib``: the library) through the fast path on one copy of the library and, when it
-    answers, through the CLI on another: the same output, exit status 0 and the same library after. When the
-    fast path declines, its copy is unchanged."""
+@pytest.fixture(scope="module")
+def exported(library: Cli, tmp_path_factory: pytest.TempPathFactory) -> Cli:
+    """The same library, with its entries stored for two exports: BibTeX, and biblatex without abstracts."""
+    cli = Cli(tmp_path_factory.mktemp("exported"))
+    shutil.copyfile(library.library, cli.library)
+    for args in (["--format", "bibtex"], ["--format", "biblatex", "--no-abstract"]):
+        assert cli("export", *args).exit_code == 0
+    return cli
+
+
+def fast(args: list[str], env: dict[str, str]) -> tuple[bool, bytes, bytes]:
+    """``program.fast_answer``: whether it answered, and what it wrote to stdout and stderr."""
+    out, err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8"), io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    answered = program.fast_answer(args, env, out, err)
+    out.flush(), err.flush()
+    return answered, out.buffer.getvalue(), err.buffer.getvalue()  # type: ignore[attr-defined]
+
+
+def assert_same_as_cli(cli: Cli, args: list[str], tmp: Path) -> bytes | None:
+    """Run ``args`` (``@lib``: the library, ``@out``: an output file) through the fast path on one copy of the
+    library and, when it answers, through the CLI on another: the same output, exit status 0, the same file
+    written and the same library after; the output, or None. When the fast path declines, it has written
+    nothing and its copy is unchanged."""
     copies = []
     for side in ("fast", "cli"):
-        copy = tmp / f"{side}.sqlite"
+        copy, target = tmp / f"{side}.sqlite", tmp / f"{side}.out"
         shutil.copyfile(cli.library, copy)
+        target.unlink(missing_ok=True)
         env = {**cli.proc_env, "READLIST_LIBRARY": str(copy)}
-        copies.append((copy, env, [arg.replace("@lib", str(copy)) for arg in args]))
-    (fast_lib, fast_env, fast_args), (cli_lib, cli_env, cli_args) = copies
-    text = program.fast_answer(fast_args, fast_env)
-    if text is None:
+        copies.append((copy, target, env, [a.replace("@lib", str(copy)).replace("@out", str(target)) for a in args]))
+    (fast_lib, fast_out, fast_env, fast_args), (cli_lib, cli_out, cli_env, cli_args) = copies
+    answered, out, err = fast(fast_args, fast_env)
+    if not answered:
+        assert (out, err, fast_out.exists()) == (b"", b"", False), args
         assert snapshot(fast_lib) == snapshot(cli.library), args
         return None
     res = CliRunner().invoke(main, cli_args, env=cli_env, catch_exceptions=False)
-    assert (res.exit_code, res.stdout) == (0, text + "\n" if text else ""), args
+    stderr = res.stderr_bytes.replace(bytes(cli_out), b"@out")
+    assert (res.exit_code, res.stdout_bytes, stderr) == (0, out, err.replace(bytes(fast_out), b"@out")), args
+    fast_file, cli_file = (p.read_bytes() if p.exists() else None for p in (fast_out, cli_out))
+    assert fast_file == cli_file, args
     assert snapshot(fast_lib) == snapshot(cli_lib), args
-    return text
+    return out
 
 
 def test_every_plain_combination_of_filters_is_answered_as_the_cli_answers_it(library: Cli, tmp_path: Path) -> None:
@@ -90,10 +116,13 @@ def test_every_plain_combination_of_filters_is_answered_as_the_cli_answers_it(li
         text = assert_same_as_cli(library, args, tmp_path)
         assert text is not None, args  # plain arguments: the fast path answers
         answered.add(text)
-    assert "" in answered and len(answered) > 5  # the filters select different papers, sometimes none
+    assert b"" in answered and len(answered) > 5  # the filters select different papers, sometimes none
 
 
-def test_the_fast_paths_leave_everything_else_to_the_cli_and_change_nothing(library: Cli, tmp_path: Path) -> None:
+def test_the_fast_paths_leave_everything_else_to_the_cli_and_change_nothing(exported: Cli, tmp_path: Path) -> None:
+    unreadable = tmp_path / "unreadable.bib"
+    unreadable.write_text("", encoding="utf-8")
+    unreadable.chmod(0)
     for args in (
         ["list", "--json"], ["list", "-h"], ["--help"], ["show", "alpha"], [], ["--library"], ["list", "--tag"],
         ["list", "--state", "done"], ["list", "--status=Matched"], ["list", "--search", "-x"], ["list", "extra"],
@@ -101,26 +130,67 @@ def test_the_fast_paths_leave_everything_else_to_the_cli_and_change_nothing(libr
         ["--library", str(tmp_path / "missing.sqlite"), "list"], ["--library", str(tmp_path), "list"],
         ["--library=", "list"], ["read"], ["read", "-h"], ["read", "alpha", "--"], ["read", "nosuchpaper"],
         ["read", "alpha", "2401.00001"], ["reading", "10.1000/xyz"], ["unread", "99999"],
+        ["export", "--format", "markdown"], ["export", "--format", "BibTeX"], ["export", "--format"],
+        ["export", "--format", "csl-json"], ["export", "--aux", "paper.aux"], ["export", "--group-by", "tag"],
+        ["export", "--et-al", "2"], ["export", "--ascii=1"], ["export", "-h"], ["export", "extra"],
+        ["export", "-o"], ["export", "-o", str(tmp_path)], ["export", "-o", "./@out"], ["export", "-o", ""],
+        ["export", "--output", f"{tmp_path}//x.bib"], ["export", "--output", f"{tmp_path}/x.bib/"],
+        ["export", "-o@out"], ["export", "--json"], ["export", "--search"], ["export", "-v"], ["--format", "export"],
+        ["export", "--format", "bibtex", "--ascii"],  # not stored for those options: the CLI renders them
+        *([["export", "-o", str(unreadable)]] if not os.access(unreadable, os.R_OK) else []),  # root reads it
     ):  # fmt: skip
-        assert assert_same_as_cli(library, args, tmp_path) is None, args
+        assert assert_same_as_cli(exported, args, tmp_path) is None, args
 
 
-OPTIONS = [*(f"--{name}" for name in FILTER_CHOICES), "--json", "--bogus", "-v", "--", "extra"]
-VALUES = ["read", "unread", "pending", "matched", "bogus", *TAGS, *WORDS, "-x"]
+def test_exports_of_stored_entries_are_answered_as_the_cli_answers_them(exported: Cli, tmp_path: Path) -> None:
+    stored = {("bibtex", ()), ("biblatex", ("--no-abstract",))}  # the `exported` fixture's two exports
+    answered = set()
+    for fmt, flags, output, filters in product(
+        ([], ["--format", "bibtex"], ["--format=biblatex"]),
+        ([], ["--no-abstract"], ["--ascii", "--no-abstract"]),
+        ([], ["-o", "@out"], ["--output=@out"]),
+        ([], ["--tag", "rl"], ["--state=read", "--search", "bert"], ["--status", "matched"]),
+    ):
+        out = assert_same_as_cli(exported, ["export", *fmt, *flags, *output, *filters], tmp_path)
+        name = fmt[-1].removeprefix("--format=") if fmt else "bibtex"
+        selects_none = exported("list", *filters).stdout == ""  # then no entry is missing either
+        assert (out is not None) == ((name, tuple(flags)) in stored or selects_none), (fmt, flags, filters)
+        if out is not None:
+            answered.add(out)
+    assert b"" in answered and any(b"@misc{alpha," in out for out in answered)
+
+
+def test_an_export_that_must_render_an_entry_goes_to_the_cli_which_stores_it_for_the_next(
+    exported: Cli, tmp_path: Path
+) -> None:
+    cli = Cli(tmp_path)
+    shutil.copyfile(exported.library, cli.library)
+    assert cli("note", "alpha", "A note made after the last export.").exit_code == 0
+    assert fast(["export"], cli.proc_env) == (False, b"", b"")  # alpha's stored entry went with the change
+    expected = cli("export").stdout.encode()
+    assert b"A note made after the last export." in expected
+    assert fast(["export"], cli.proc_env) == (True, expected, b"")
+
+
+OPTIONS = [
+    *(f"--{name}" for name in FILTER_CHOICES), "--json", "--bogus", "-v", "--", "extra",
+    "--format", "-o", "--output", "--ascii", "--no-abstract", "--group-by",
+]  # fmt: skip
+VALUES = ["read", "unread", "pending", "matched", "bogus", *TAGS, *WORDS, "-x", "bibtex", "biblatex", "tag", "@out"]
 PAPERS = ["alpha", "zeta2021", "mid2019", "1", "2", " 3 ", "07", "99", "nosuch", "2401.00001", ""]
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     prefix=st.lists(st.sampled_from(["--offline", "-v", "--verbose", "--library", "@lib", "--library=@lib", "-h"])),
-    command=st.sampled_from(["list", "list", "read", "unread", "reading", "lst", "show"]),
+    command=st.sampled_from(["list", "list", "read", "unread", "reading", "export", "export", "lst", "show"]),
     operands=st.lists(
         st.one_of(st.tuples(st.sampled_from(OPTIONS), st.sampled_from(VALUES), st.booleans()), st.sampled_from(PAPERS)),
         max_size=5,
     ),
 )
 def test_whatever_the_arguments_the_fast_paths_answer_only_as_the_cli_would(
-    library: Cli, tmp_path: Path, prefix: list[str], command: str, operands: list[tuple[str, str, bool] | str]
+    exported: Cli, tmp_path: Path, prefix: list[str], command: str, operands: list[tuple[str, str, bool] | str]
 ) -> None:
     args = [*prefix, command]
     for operand in operands:
@@ -129,7 +199,7 @@ def test_whatever_the_arguments_the_fast_paths_answer_only_as_the_cli_would(
         else:
             option, value, joined = operand
             args += [f"{option}={value}"] if joined else [option, value]
-    assert_same_as_cli(library, args, tmp_path)
+    assert_same_as_cli(exported, args, tmp_path)
 
 
 def test_marking_papers_by_number_and_key_is_answered_as_the_cli_answers_it(library: Cli, tmp_path: Path) -> None:
@@ -142,12 +212,13 @@ def test_marking_papers_by_number_and_key_is_answered_as_the_cli_answers_it(libr
             ["averyveryverylongcitationkey2020"],
         ):
             text = assert_same_as_cli(library, [state, *papers], tmp_path)
-            assert text is not None and text.count(f": {state}") == len(papers)
+            assert text is not None and text.count(f": {state}".encode()) == len(papers)
 
 
-def test_while_another_process_writes_the_fast_path_lists_and_leaves_marks_to_the_cli(
-    library: Cli, tmp_path: Path
+def test_while_another_process_writes_the_fast_path_lists_and_exports_and_leaves_marks_to_the_cli(
+    exported: Cli, tmp_path: Path
 ) -> None:
+    library = exported
     copy = tmp_path / "copy.sqlite"
     shutil.copyfile(library.library, copy)
     env = {**library.proc_env, "READLIST_LIBRARY": str(copy)}
@@ -155,20 +226,26 @@ def test_while_another_process_writes_the_fast_path_lists_and_leaves_marks_to_th
     try:
         writer.execute("BEGIN IMMEDIATE")  # holds the write lock, as an import in progress does
         started = time.monotonic()
-        assert program.fast_answer(["read", "alpha"], env) is None  # the CLI waits for the lock (busy timeout)
+        assert fast(["read", "alpha"], env) == (False, b"", b"")  # the CLI waits for the lock (busy timeout)
         assert time.monotonic() - started < 30  # the fast path did not wait out the 60 s busy timeout itself
-        assert program.fast_answer(["list", "--state", "read"], env) == library("list", "--state", "read").stdout[:-1]
+        assert fast(["list", "--state", "read"], env) == (True, library("list", "--state", "read").stdout.encode(), b"")
+        answered, out, _ = fast(["export"], env)  # readers are not blocked
+        assert answered and out == exported("export").stdout.encode()
     finally:
         writer.execute("ROLLBACK")
         writer.close()
     assert snapshot(copy) == snapshot(library.library)
 
 
-def test_the_program_lists_and_marks_without_importing_click_or_the_library_api(library: Cli, tmp_path: Path) -> None:
+def test_the_program_lists_marks_and_exports_without_importing_click_the_library_api_or_the_exporters(
+    exported: Cli, tmp_path: Path
+) -> None:
+    library = exported
     copy = tmp_path / "copy.sqlite"
     shutil.copyfile(library.library, copy)
     for args, out in (
         (["list", "--tag", "rl"], library("list", "--tag", "rl").stdout),
+        (["export", "--tag", "rl"], library("export", "--tag", "rl").stdout),
         (["read", "alpha"], "alpha: read\n"),
     ):
         run = subprocess.run(
@@ -177,7 +254,8 @@ def test_the_program_lists_and_marks_without_importing_click_or_the_library_api(
         )  # fmt: skip
         imported = {line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines() if line.startswith("import")}
         assert (run.returncode, run.stdout) == (0, out)
-        assert "readlist.program" in imported and not {"click", "readlist.cli", "readlist.store.library"} & imported
+        heavy = {"click", "readlist.cli", "readlist.store.library", "readlist.export.base", "readlist.model"}
+        assert "readlist.program" in imported and not heavy & imported, args
     assert snapshot(copy)[0][1][2] == "read"  # alpha (#2) is marked read in the library
 
 
@@ -201,3 +279,14 @@ def test_problems_the_fast_path_declines_are_reported_by_the_cli(library: Cli, t
     fresh = tmp_path / "new" / "library.sqlite"
     res = library.proc("--library", str(fresh), "list")
     assert (res.exit_code, res.stdout) == (0, "") and fresh.is_file()  # the CLI creates the library, as before
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (a device that is always full)")
+def test_output_that_cannot_be_written_is_one_error_line_on_either_path(exported: Cli) -> None:
+    for args in (["list"], ["export"], ["read", "alpha"], ["list", "--json"], ["export", "--format", "csl-json"]):
+        with open("/dev/full", "w") as full:
+            run = subprocess.run(
+                [sys.executable, "-m", "readlist", *args], stdout=full, stderr=subprocess.PIPE, text=True,
+                env=exported.proc_env,
+            )  # fmt: skip
+        assert (run.returncode, run.stderr) == (1, "Error: No space left on device\n"), args

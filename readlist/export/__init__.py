@@ -1,20 +1,24 @@
-"""Exporters by format name: the built-ins plus any installed under the entry-point group ``readlist.exporters``."""
+"""Exporters by format name: the built-ins plus any installed under the entry-point group ``readlist.exporters``.
+
+Importing this package imports no exporter (`readlist.program` uses `readlist.export.stored` alone).
+"""
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Collection, Iterable, Iterator
 from contextlib import closing
 from importlib import import_module
-from typing import TYPE_CHECKING, TextIO
 
 from readlist.errors import ReadlistError
-from readlist.export.base import EntryExporter, Exporter, ExportOptions, code_version
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up; see readlist.program)
 if TYPE_CHECKING:
+    from collections.abc import Collection, Iterable, Iterator
+    from typing import TextIO
+
+    from readlist.export.base import Exporter, ExportOptions
     from readlist.store.library import Filters, Store
 
-__all__ = ["ExportOptions", "Exporter", "available_formats", "export", "get_exporter"]
+__all__ = ["available_formats", "export", "get_exporter"]
 
 GROUP = "readlist.exporters"
 BUILTINS = {
@@ -68,6 +72,9 @@ def export(
     An ``EntryExporter`` writes the texts the library stores for it (``Store.export_texts``), rendering and
     storing those it lacks, so an unchanged library is exported without rendering anything.
     """
+    from readlist.export.base import EntryExporter
+    from readlist.export.stored import variant_digest
+
     count = 0
 
     def counted(items: Iterable[object]) -> Iterator[object]:
@@ -78,8 +85,7 @@ def export(
 
     if isinstance(exporter, EntryExporter):
         renderer = exporter.renderer(options)
-        variant = hashlib.blake2b(f"{renderer.variant}\0{code_version()}".encode(), digest_size=12).hexdigest()
-        texts = store.export_texts(filters, keys, exporter.name, variant, renderer.render)
+        texts = store.export_texts(filters, keys, exporter.name, variant_digest(renderer.variant), renderer.render)
         with closing(texts):  # ends the read transaction also when writing fails
             exporter.assemble(counted(texts), out, options)  # type: ignore[arg-type]
     else:

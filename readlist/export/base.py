@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import sys
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from importlib.machinery import PathFinder
 from pathlib import Path
 from typing import Protocol, TextIO
 
@@ -37,7 +32,7 @@ class Exporter(Protocol):
 class Renderer:
     """How an exporter renders one paper with given options."""
 
-    variant: str  # everything the text depends on besides the paper (and readlist's code, see code_version)
+    variant: str  # what the text depends on besides the paper and readlist's code (stored.variant_digest)
     render: Callable[[Paper], str]
 
 
@@ -56,59 +51,11 @@ class EntryExporter(ABC):
 
     @abstractmethod
     def assemble(self, texts: Iterable[bytes], out: TextIO, options: ExportOptions) -> None:
-        """Write the document made of these texts (UTF-8, in key order); see ``byte_writer``."""
+        """Write the document made of these texts (UTF-8, in key order); see ``stored.byte_writer``."""
 
     def write(self, papers: Iterable[Paper], out: TextIO, options: ExportOptions) -> None:
         render = self.renderer(options).render
         self.assemble((render(p).encode() for p in papers), out, options)
-
-
-_BLOCK = 1 << 20
-
-
-@contextmanager
-def byte_writer(out: TextIO) -> Iterator[Callable[[bytes], None]]:
-    """A function writing UTF-8 to ``out``: straight to its binary buffer when it has one and encodes UTF-8
-    (stored texts are written without being decoded and encoded again), else decoded.
-
-    Writes are joined into blocks of ~1 MiB, written when full and when the block ends: one system call per
-    block rather than per entry (45 ms of a 10k-paper export).
-    """
-    buffer = getattr(out, "buffer", None)
-    if buffer is None or (getattr(out, "encoding", None) or "").lower().replace("-", "") != "utf8":
-        emit: Callable[[bytes], object] = lambda data: out.write(data.decode())  # noqa: E731
-    else:
-        out.flush()
-        emit = buffer.write
-    pending: list[bytes] = []
-    size = 0
-
-    def write(data: bytes) -> None:
-        nonlocal size
-        pending.append(data)
-        size += len(data)
-        if size >= _BLOCK:
-            emit(b"".join(pending))
-            pending.clear()
-            size = 0
-
-    yield write
-    emit(b"".join(pending))
-
-
-@functools.cache
-def code_version() -> str:
-    """A digest of the code a stored text was rendered with: readlist's sources, the Python version (its
-    Unicode database decides escapes) and the installed pybtex (it splits names)."""
-    digest = hashlib.blake2b(digest_size=12)
-    digest.update(sys.version.encode())
-    root = Path(__file__).resolve().parents[1]
-    for path in sorted(root.rglob("*.py")):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
-    spec = PathFinder.find_spec("pybtex")
-    if spec is not None and spec.origin:
-        digest.update(" ".join(sorted(p.name for p in Path(spec.origin).parents[1].glob("pybtex-*"))).encode())
-    return digest.hexdigest()
 
 
 ARXIV_ABS = "https://arxiv.org/abs/"

@@ -17,7 +17,6 @@ from readlist.export.base import (
     EntryExporter,
     ExportOptions,
     Renderer,
-    byte_writer,
     date_parts,
     is_journal,
     is_pending,
@@ -25,6 +24,7 @@ from readlist.export.base import (
     paper_url,
 )
 from readlist.export.latex import BLOCK_START, balanced, escape, visible
+from readlist.export.stored import BIBTEX_FLAVORS, bibtex_variant, write_bibtex
 from readlist.model import Paper
 
 STATE_FIELD = "readlist-state"
@@ -86,15 +86,13 @@ class BibtexExporter(EntryExporter):
 
     def renderer(self, options: ExportOptions) -> Renderer:
         flavor = self.flavor or options.flavor
-        if flavor not in ("bibtex", "biblatex"):
+        if flavor not in BIBTEX_FLAVORS:
             raise ReadlistError(f"unknown BibTeX flavour {flavor!r}; use bibtex or biblatex")
-        variant = f"{flavor} ascii={options.ascii} abstract={options.abstract}"
+        variant = bibtex_variant(flavor, options.ascii, options.abstract)
         return Renderer(variant, partial(self.entry, options=options, flavor=flavor))
 
     def assemble(self, texts: Iterable[bytes], out: TextIO, options: ExportOptions) -> None:
-        with byte_writer(out) as write:
-            for i, text in enumerate(texts):
-                write(b"\n" + text if i else text)  # a blank line between entries
+        write_bibtex(texts, out)
 
     def entry(self, paper: Paper, options: ExportOptions, flavor: str) -> str:
         """One paper as an entry; every value is LaTeX with balanced braces, enclosed in braces."""

@@ -10,13 +10,13 @@ from readlist.export.base import (
     EntryExporter,
     ExportOptions,
     Renderer,
-    byte_writer,
     date_parts,
     is_journal,
     is_pending,
     is_published,
     paper_url,
 )
+from readlist.export.stored import byte_writer
 from readlist.keys import parse_name
 from readlist.model import Paper
 

@@ -24,12 +24,12 @@ from readlist.export.base import (
     EntryExporter,
     ExportOptions,
     Renderer,
-    byte_writer,
     is_pending,
     paper_url,
     pdf_url,
     venue_name,
 )
+from readlist.export.stored import byte_writer
 from readlist.model import Paper
 
 SECTIONS = ("header", "group", "paper")

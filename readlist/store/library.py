@@ -268,21 +268,13 @@ class Store:
         write transaction, as long as the library can be written without waiting. The texts are then read in
         one read transaction; a text dropped meanwhile (the paper changed) is rendered from that same snapshot.
         """
-        where, args = filters.where()
-        if keys is not None:
-            where += (" AND " if where else " WHERE ") + "p.key IN (SELECT value FROM json_each(?))"
-            args.append(json.dumps(sorted(keys)))
-        join = "LEFT JOIN export_cache c ON c.paper_id = p.id AND c.format = ? AND c.variant = ?"
-        missing = f"{where}{' AND' if where else ' WHERE'} c.paper_id IS NULL ORDER BY p.key"  # stored in key order
-        ids = [r[0] for r in self.conn.execute(f"SELECT p.id FROM papers p {join}{missing}", [fmt, variant, *args])]
+        ids = sql.missing_texts(self.conn, fmt, variant, keys, **filters.as_dict())
         for start in range(0, len(ids), _CHUNK):
             if not self._store_texts(ids[start : start + _CHUNK], fmt, variant, render):
                 break
         self.conn.execute("BEGIN")
         try:
-            rows = self.conn.cursor()
-            rows.row_factory = None
-            rows.execute(f"SELECT p.id, c.text FROM papers p {join}{where} ORDER BY p.key", [fmt, variant, *args])
+            rows = sql.stored_texts(self.conn, fmt, variant, keys, **filters.as_dict())
             while chunk := rows.fetchmany(_CHUNK):
                 ids = [pid for pid, text in chunk if text is None]
                 rendered = {p.id: render(p).encode() for p in self._load(ids)} if ids else {}

@@ -1,8 +1,9 @@
-"""The SQL `Store` shares with the program's fast paths: filters, the listing, finding a paper, read states.
+"""The SQL `Store` shares with the program's fast paths: filters, the listing, finding a paper, read states,
+stored export texts.
 
-Imports nothing but the vocabulary and the error class: `readlist.program` answers `readlist list` and
-`readlist read KEY` with this module and sqlite3 alone, and `Store` uses the same functions, so both paths
-print and write the same.
+Imports nothing but the vocabulary and the error class: `readlist.program` answers `readlist list`,
+`readlist read KEY` and a BibTeX export of stored entries with this module and sqlite3 alone, and `Store` uses
+the same functions, so both paths print and write the same.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from readlist.states import READ_STATES
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up; see readlist.program)
 if TYPE_CHECKING:
     import sqlite3
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Collection, Mapping, Sequence
 
 _LISTING_LINE = (
     "printf('%5d [%s] %!-28s %-12s %-4s  %s', p.id, CASE p.state WHEN 'read' THEN 'x' WHEN 'reading' THEN '~' "
@@ -27,7 +28,15 @@ def where(
     status: str | None = None, tag: str | None = None, state: str | None = None, search: str | None = None
 ) -> tuple[str, list[object]]:
     """The WHERE clause (over ``papers p``) and its parameters; every filter given narrows the selection."""
-    clauses, args = [], []
+    conditions, args = _conditions(status, tag, state, search)
+    return _where_clause(conditions), args
+
+
+def _conditions(
+    status: str | None, tag: str | None, state: str | None, search: str | None
+) -> tuple[list[str], list[object]]:
+    clauses: list[str] = []
+    args: list[object] = []
     if status:
         clauses.append("p.status = ?")
         args.append(status)
@@ -42,7 +51,11 @@ def where(
         if terms:
             clauses.append("p.id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)")
             args.append(terms)
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+    return clauses, args
+
+
+def _where_clause(conditions: Sequence[str]) -> str:
+    return (" WHERE " + " AND ".join(conditions)) if conditions else ""
 
 
 def listing_query(**filters: str | None) -> tuple[str, list[object]]:
@@ -65,6 +78,41 @@ def listing(conn: sqlite3.Connection, **filters: str | None) -> str:
     ``papers_listing`` in key order; SQLite would pick the state or status index, then look up every row and
     sort them (2-4x slower at 100k papers). A tag or search selects few papers: SQLite's own plan is best."""
     return conn.execute(*listing_query(**filters)).fetchone()[0] or ""
+
+
+def _stored_texts_query(
+    columns: str, fmt: str, variant: str, keys: Collection[str] | None, filters: Mapping[str, str | None], missing: bool
+) -> tuple[str, list[object]]:
+    """``SELECT columns`` over the selected papers (those with one of ``keys``, if given), each joined to its
+    stored ``fmt`` text rendered with ``variant`` if there is one (``missing``: only papers without)."""
+    conditions, args = _conditions(**filters)
+    if keys is not None:
+        import json
+
+        conditions.append("p.key IN (SELECT value FROM json_each(?))")
+        args.append(json.dumps(sorted(keys)))
+    if missing:
+        conditions.append("c.paper_id IS NULL")
+    join = "LEFT JOIN export_cache c ON c.paper_id = p.id AND c.format = ? AND c.variant = ?"
+    return f"SELECT {columns} FROM papers p {join}{_where_clause(conditions)} ORDER BY p.key", [fmt, variant, *args]
+
+
+def missing_texts(
+    conn: sqlite3.Connection, fmt: str, variant: str, keys: Collection[str] | None = None, **filters: str | None
+) -> list[int]:
+    """The ids of the selected papers (`stored_texts`) without a stored text of that variant, in key order."""
+    query, args = _stored_texts_query("p.id", fmt, variant, keys, filters, missing=True)
+    return [row[0] for row in conn.execute(query, args)]
+
+
+def stored_texts(
+    conn: sqlite3.Connection, fmt: str, variant: str, keys: Collection[str] | None = None, **filters: str | None
+) -> sqlite3.Cursor:
+    """``(paper id, text)`` of each selected paper (``filters`` as in `where`, and only papers with one of
+    ``keys`` if given), in key order: its stored ``fmt`` text (UTF-8) rendered with ``variant``, or None."""
+    rows = conn.cursor()
+    rows.row_factory = None
+    return rows.execute(*_stored_texts_query("p.id, c.text", fmt, variant, keys, filters, missing=False))
 
 
 def now() -> str:
