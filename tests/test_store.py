@@ -176,6 +176,10 @@ def test_a_library_from_before_the_listing_index_is_migrated_and_stays_searchabl
         assert search(store, "numbat") == ["Numbat diets"]
         unread = store.listing(Filters(state="unread"))
         assert unread.split("] ")[1].split()[0] == "new2021numbat" and "\n" not in unread
+        with store.transaction():
+            store.set_state(store.lookup("old2020wombat"), "reading")  # the line in the listing index follows
+        assert "[~] old2020wombat" in store.listing(Filters(state="reading"))
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         store.close()
 
