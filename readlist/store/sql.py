@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     import sqlite3
     from collections.abc import Collection, Mapping, Sequence
 
+
 def where(
     status: str | None = None, tag: str | None = None, state: str | None = None, search: str | None = None
 ) -> tuple[str, list[object]]:
