@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from readlist.program import marked, print_text
+from readlist.program import marked, print_text, wrote
 from readlist.states import FILTER_CHOICES, READ_STATES
 
 if TYPE_CHECKING:
@@ -453,7 +453,7 @@ def export(
             click.echo(f"warning: {aux}: cited key {missing!r} is not in the library", err=True)
     n = rl.export(fmt, output, _filters(status, tag, state, search), options, stream=sys.stdout, keys=keys)
     if output is not None:
-        click.echo(f"wrote {n} paper(s) to {output}", err=True)
+        click.echo(wrote(n, output), err=True)
 
 
 @main.command()

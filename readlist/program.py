@@ -24,6 +24,7 @@ import sys
 
 from readlist.export.stored import BIBTEX_FLAVORS
 from readlist.states import FILTER_CHOICES, READ_STATES
+from readlist.store import sql
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: ~10 ms of a 35 ms `readlist list`
 if TYPE_CHECKING:
@@ -93,6 +94,11 @@ def marked(keys: Sequence[str], state: str) -> str:
     return "\n".join(f"{key}: {state}" for key in keys)
 
 
+def wrote(count: int, output: object) -> str:
+    """What `readlist export -o FILE` prints (to stderr) once the file is written."""
+    return f"wrote {count} paper(s) to {output}"
+
+
 def fast_answer(args: Sequence[str], env: Mapping[str, str], out: TextIO, err: TextIO) -> bool:
     """Answer ``args`` when a fast path can: True once the output is written to ``out`` and ``err`` (and a mark
     committed); False when `readlist.cli` must answer instead (nothing has been written or changed). An error
@@ -101,11 +107,11 @@ def fast_answer(args: Sequence[str], env: Mapping[str, str], out: TextIO, err: T
     if parsed is None:
         return False
     library, command, operands = parsed
-    import sqlite3  # imported here, not above: `readlist --help` does not need it (~5 ms of its start-up)
+    import sqlite3  # imported here, not above: `readlist --help` does not need it (~4 ms of its start-up)
 
     from readlist.configfile import default_path, read_settings
     from readlist.errors import ReadlistError
-    from readlist.store import db, sql
+    from readlist.store import db
 
     try:
         if library is None:  # as readlist.config: the option, else the environment or config file, else default
@@ -151,7 +157,6 @@ def _stored_export(
     """The export ``options`` ask for, to run in a read transaction begun here, when every selected paper has
     its entry stored for them; None (no transaction) when one must be rendered first: the CLI does that."""
     from readlist.export.stored import bibtex_variant, variant_digest, write_bibtex
-    from readlist.store import sql
 
     fmt = options.pop("--format", None) or "bibtex"
     output = options.pop("--output", None)
@@ -179,7 +184,7 @@ def _stored_export(
 
                 with atomic_write(output) as file:
                     write_bibtex(entries(), file)
-                err.write(f"wrote {count} paper(s) to {output}\n")
+                err.write(wrote(count, output) + "\n")
         finally:
             conn.execute("COMMIT")
 

@@ -26,7 +26,7 @@ def where(
 
 
 def _conditions(
-    status: str | None, tag: str | None, state: str | None, search: str | None
+    status: str | None = None, tag: str | None = None, state: str | None = None, search: str | None = None
 ) -> tuple[list[str], list[object]]:
     clauses: list[str] = []
     args: list[object] = []
