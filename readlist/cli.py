@@ -1,7 +1,8 @@
 """The `readlist` command line: parses arguments, calls `readlist.api`, prints results.
 
 Heavy modules are imported inside commands so that `readlist --help` starts fast. The program
-(`readlist.program`) runs this; plain `list` and `read KEY` it answers itself, the same way, without click.
+(`readlist.program`) runs this; plain `list`, `read KEY` and exports of stored BibTeX entries it answers itself,
+the same way, without click.
 """
 
 from __future__ import annotations

@@ -125,8 +125,9 @@ def fast_answer(args: Sequence[str], env: Mapping[str, str], out: TextIO, err: T
         try:
             if db.schema_version(conn) != db.SCHEMA_VERSION:  # the CLI migrates it, or refuses a newer one
                 return False
+            answer: Callable[[], None] | None
             if command == "list":
-                answer: Callable[[], None] | None = _printer(sql.listing(conn, **_filters(operands)), out)  # type: ignore[arg-type]
+                answer = _printer(sql.listing(conn, **_filters(operands)), out)  # type: ignore[arg-type]
             elif command == "export":
                 answer = _stored_export(conn, operands, out, err)  # type: ignore[arg-type]
             else:

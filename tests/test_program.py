@@ -67,11 +67,18 @@ def exported(library: Cli, tmp_path_factory: pytest.TempPathFactory) -> Cli:
     return cli
 
 
+def copy_library(cli: Cli, path: Path) -> dict[str, str]:
+    """Copy ``cli``'s library to ``path``; the environment of a readlist process using the copy."""
+    shutil.copyfile(cli.library, path)
+    return {**cli.proc_env, "READLIST_LIBRARY": str(path)}
+
+
 def fast(args: list[str], env: dict[str, str]) -> tuple[bool, bytes, bytes]:
     """``program.fast_answer``: whether it answered, and what it wrote to stdout and stderr."""
     out, err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8"), io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
     answered = program.fast_answer(args, env, out, err)
-    out.flush(), err.flush()
+    out.flush()
+    err.flush()
     return answered, out.buffer.getvalue(), err.buffer.getvalue()  # type: ignore[attr-defined]
 
 
@@ -83,9 +90,8 @@ def assert_same_as_cli(cli: Cli, args: list[str], tmp: Path) -> bytes | None:
     copies = []
     for side in ("fast", "cli"):
         copy, target = tmp / f"{side}.sqlite", tmp / f"{side}.out"
-        shutil.copyfile(cli.library, copy)
+        env = copy_library(cli, copy)
         target.unlink(missing_ok=True)
-        env = {**cli.proc_env, "READLIST_LIBRARY": str(copy)}
         copies.append((copy, target, env, [a.replace("@lib", str(copy)).replace("@out", str(target)) for a in args]))
     (fast_lib, fast_out, fast_env, fast_args), (cli_lib, cli_out, cli_env, cli_args) = copies
     answered, out, err = fast(fast_args, fast_env)
@@ -119,7 +125,10 @@ def test_every_plain_combination_of_filters_is_answered_as_the_cli_answers_it(li
     assert b"" in answered and len(answered) > 5  # the filters select different papers, sometimes none
 
 
-def test_the_fast_paths_leave_everything_else_to_the_cli_and_change_nothing(exported: Cli, tmp_path: Path) -> None:
+def test_the_fast_paths_leave_everything_else_to_the_cli_and_change_nothing(
+    exported: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # relative output paths stay in the test's directory
     unreadable = tmp_path / "unreadable.bib"
     unreadable.write_text("", encoding="utf-8")
     unreadable.chmod(0)
@@ -133,7 +142,7 @@ def test_the_fast_paths_leave_everything_else_to_the_cli_and_change_nothing(expo
         ["export", "--format", "markdown"], ["export", "--format", "BibTeX"], ["export", "--format"],
         ["export", "--format", "csl-json"], ["export", "--aux", "paper.aux"], ["export", "--group-by", "tag"],
         ["export", "--et-al", "2"], ["export", "--ascii=1"], ["export", "-h"], ["export", "extra"],
-        ["export", "-o"], ["export", "-o", str(tmp_path)], ["export", "-o", "./@out"], ["export", "-o", ""],
+        ["export", "-o"], ["export", "-o", str(tmp_path)], ["export", "-o", "./x.bib"], ["export", "-o", ""],
         ["export", "--output", f"{tmp_path}//x.bib"], ["export", "--output", f"{tmp_path}/x.bib/"],
         ["export", "-o@out"], ["export", "--json"], ["export", "--search"], ["export", "-v"], ["--format", "export"],
         ["export", "--format", "bibtex", "--ascii"],  # not stored for those options: the CLI renders them
@@ -218,39 +227,36 @@ def test_marking_papers_by_number_and_key_is_answered_as_the_cli_answers_it(libr
 def test_while_another_process_writes_the_fast_path_lists_and_exports_and_leaves_marks_to_the_cli(
     exported: Cli, tmp_path: Path
 ) -> None:
-    library = exported
     copy = tmp_path / "copy.sqlite"
-    shutil.copyfile(library.library, copy)
-    env = {**library.proc_env, "READLIST_LIBRARY": str(copy)}
+    env = copy_library(exported, copy)
     writer = sqlite3.connect(copy, isolation_level=None)
     try:
         writer.execute("BEGIN IMMEDIATE")  # holds the write lock, as an import in progress does
         started = time.monotonic()
         assert fast(["read", "alpha"], env) == (False, b"", b"")  # the CLI waits for the lock (busy timeout)
         assert time.monotonic() - started < 30  # the fast path did not wait out the 60 s busy timeout itself
-        assert fast(["list", "--state", "read"], env) == (True, library("list", "--state", "read").stdout.encode(), b"")
+        listed = exported("list", "--state", "read").stdout.encode()
+        assert fast(["list", "--state", "read"], env) == (True, listed, b"")
         answered, out, _ = fast(["export"], env)  # readers are not blocked
         assert answered and out == exported("export").stdout.encode()
     finally:
         writer.execute("ROLLBACK")
         writer.close()
-    assert snapshot(copy) == snapshot(library.library)
+    assert snapshot(copy) == snapshot(exported.library)
 
 
 def test_the_program_lists_marks_and_exports_without_importing_click_the_library_api_or_the_exporters(
     exported: Cli, tmp_path: Path
 ) -> None:
-    library = exported
     copy = tmp_path / "copy.sqlite"
-    shutil.copyfile(library.library, copy)
+    env = copy_library(exported, copy)
     for args, out in (
-        (["list", "--tag", "rl"], library("list", "--tag", "rl").stdout),
-        (["export", "--tag", "rl"], library("export", "--tag", "rl").stdout),
+        (["list", "--tag", "rl"], exported("list", "--tag", "rl").stdout),
+        (["export", "--tag", "rl"], exported("export", "--tag", "rl").stdout),
         (["read", "alpha"], "alpha: read\n"),
     ):
         run = subprocess.run(
-            [sys.executable, "-X", "importtime", "-m", "readlist", "--library", str(copy), *args],
-            capture_output=True, text=True, env=library.proc_env,
+            [sys.executable, "-X", "importtime", "-m", "readlist", *args], capture_output=True, text=True, env=env,
         )  # fmt: skip
         imported = {line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines() if line.startswith("import")}
         assert (run.returncode, run.stdout) == (0, out)
