@@ -341,23 +341,22 @@ class Bench:
                 self.add(name, size, None, note="not available")
 
     def resolution(self) -> None:
-        """Resolution of the seed pages against the fake arXiv/S2 server (tests/fakeserver) holding every seed paper
-        (``--fill-seeds``); the real request intervals unless --quick (the cold run then takes seconds instead of
-        minutes; the checks are the same)."""
+        """Resolution of the seed pages against the fake arXiv/S2 server (tests/fakeserver) serving the recorded
+        corpus (tests/fixtures/corpus: every seed paper found on arXiv, no stand-ins); the real request intervals
+        unless --quick (the cold run then takes seconds instead of minutes; the checks are the same)."""
         size = "seed pages"
         if not (REPO / "tests" / "fakeserver" / "server.py").exists() or not SEEDS.is_dir():
             self.add("resolve seed pages", size, None, note="tests/fakeserver or the seed pages missing")
             return
         sys.path.insert(0, str(REPO))
         from tests.fakeserver import FakeServer
-        from tests.fakeserver.corpus import seed_filled_records
+        from tests.fakeserver.corpus import corpus_records
 
-        records = seed_filled_records()
-        synthetic = sum(r.get("kind") == "synthetic" for r in records)
+        records = corpus_records()
+        seeds = sum(r.get("kind") == "seed" for r in records)
         self.notes.append(
-            f"resolution: the fake server holds {len(records) - synthetic} recorded papers and {synthetic} synthetic "
-            "stand-ins for the seed papers the recorded corpus lacks, as the real arXiv has them (on the recorded "
-            "corpus alone each missing title costs one S2 title match)"
+            f"resolution: the fake server holds the recorded corpus, {seeds} seed papers and "
+            f"{len(records) - seeds} distractors (tests/fixtures/corpus), no synthetic stand-ins"
         )
         pages = sorted(str(p) for p in SEEDS.glob("*.txt"))
         lib, cache = self.work / "resolve.sqlite", self.work / "resolve-cache.sqlite"

@@ -3,7 +3,7 @@
 Run: ``.venv/bin/python benchmarks/bench_crash.py [--runs 20] [--size 5000] [--seed 1]`` (about 3 minutes)
 
 - resolve: the five seed pages stored pending (`add --no-resolve`) beside a page resolved earlier (matched papers
-  and a note), resolved against the fake arXiv/S2 server (in-process, the seed papers it lacks filled in, request
+  and a note), resolved against the fake arXiv/S2 server (in-process, serving the recorded corpus, request
   intervals 0.1 s) and killed 0.5-4.5 s in. In cycles of 2 runs, each on a fresh library and cache, so each cycle
   has work left to kill. Matched papers must stay matched, and the run after the kills must leave none pending.
 - import: a synthetic .bib of ``--size`` papers (benchmarks/synth.py) into a library holding one page and a note,
@@ -34,7 +34,7 @@ from synth import write_bib  # noqa: E402
 from tests.cli import isolated_env  # noqa: E402
 from tests.crash import Figures, Snapshot, crash_loop, export_crash_loop, holds, none_pending, run_readlist  # noqa: E402
 from tests.fakeserver import FakeServer  # noqa: E402
-from tests.fakeserver.corpus import corpus_records, synthetic_fill  # noqa: E402
+from tests.fakeserver.corpus import corpus_records  # noqa: E402
 from tests.paths import seed, seed_pages  # noqa: E402
 
 RESOLVE_CYCLE = 2  # runs per fresh library and cache in the resolve loop (later runs find most answers cached)
@@ -122,7 +122,7 @@ def main() -> int:
     rng = random.Random(args.seed)
     records = corpus_records()
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp, FakeServer(records + synthetic_fill(records)) as server:
+    with tempfile.TemporaryDirectory() as tmp, FakeServer(records) as server:
         work = Path(tmp)
         resolved = resolve_loop(work, server, args.runs, rng)
         print(resolved.line("resolve (5 seed pages)"), flush=True)

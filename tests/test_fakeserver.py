@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,23 @@ def test_abstracts_come_from_the_seed_page_at_run_time() -> None:
     (paper,) = load_corpus([{"kind": "seed", "seed_title": title, "title": title, "arxiv_id": "2402.15567"}])
     assert paper.abstract == lines[lines.index(title) + 1]
     (other,) = load_corpus([{"title": "Not On Any Page", "arxiv_id": "2402.00001"}])
-    assert other.abstract.startswith("Synthetic abstract")
+    assert other.abstract and "placeholder" not in other.abstract.lower()
+    assert other.abstract not in lines  # sentences of other seed papers, never one page abstract whole
+    assert load_corpus([{"title": "Not On Any Page", "arxiv_id": "2402.00001"}])[0].abstract == other.abstract
+
+
+def test_a_distractor_abstract_avoids_the_paper_it_is_confused_with(tmp_path: Path) -> None:
+    topics = ["Graph Kernels", "Protein Folding", "Speech Codecs", "Sea Ice"]
+    page = "".join(
+        f"On {t} at Scale\nWe study {t.lower()} first. The {t.lower()} method is new. It is tested on {t.lower()} "
+        f"data. Results on {t.lower()} improve.\n\n"
+        for t in topics
+    )
+    (tmp_path / "000_page.txt").write_text(page, encoding="utf-8")
+    record = {"kind": "distractor", "title": "Unrelated Title Here", "confused_with": ["On Sea Ice at Scale"]}
+    (paper,) = load_corpus([record], seeds=tmp_path)
+    assert "sea ice" not in paper.abstract.lower()
+    assert all(t.lower() in paper.abstract.lower() for t in topics[:3])
 
 
 @pytest.mark.parametrize(

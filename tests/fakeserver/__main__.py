@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .corpus import seed_filled_records
 from .server import FakeServer
 
 
@@ -16,14 +15,8 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, help="folder of corpus JSON files (default: tests/fixtures/corpus)")
     parser.add_argument("--classic", action="store_true", help="serve the pre-2025 Atom serialization")
     parser.add_argument("--api-key", help="answer 403 to requests carrying a different S2 key")
-    parser.add_argument(
-        "--fill-seeds", action="store_true", help="add synthetic records for seed papers the corpus lacks (benchmarks)"
-    )
     args = parser.parse_args()
-    corpus: Path | list[dict] | None = args.corpus
-    if args.fill_seeds:
-        corpus = seed_filled_records(args.corpus)
-    server = FakeServer(corpus, classic=args.classic, api_key=args.api_key, host=args.host, port=args.port)
+    server = FakeServer(args.corpus, classic=args.classic, api_key=args.api_key, host=args.host, port=args.port)
     print(f"fake server with {len(server.papers)} papers on {server.base_url}", flush=True)
     print(f"  READLIST_ARXIV_URL={server.arxiv_url}", flush=True)
     print(f"  READLIST_S2_URL={server.s2_url}", flush=True)

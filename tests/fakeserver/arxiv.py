@@ -192,6 +192,12 @@ def _iso(date: str) -> str:
     return f"{parts[0]}-{parts[1]}-{parts[2]}T00:00:00Z"
 
 
+def _updated(hit: Hit) -> str:
+    """The served version's date: the recorded latest-version date for the latest version, else the v1 date."""
+    p = hit.paper
+    return _iso(p.updated if p.updated and hit.version == p.versions else p.published)
+
+
 NS_ATOM = "http://www.w3.org/2005/Atom"
 NS_OS = "http://a9.com/-/spec/opensearch/1.1/"
 NS_ARXIV = "http://arxiv.org/schemas/atom"
@@ -199,12 +205,12 @@ NS_ARXIV = "http://arxiv.org/schemas/atom"
 
 def _entry_2026(hit: Hit) -> str:
     p, vid = hit.paper, f"{hit.paper.arxiv_id}v{hit.version}"
-    date = _iso(p.published)
+    date, updated = _iso(p.published), _updated(hit)
     lines = [
         "  <entry>",
         f"    <id>http://arxiv.org/abs/{vid}</id>",
         f"    <title>{escape(p.title)}</title>",
-        f"    <updated>{date}</updated>",
+        f"    <updated>{updated}</updated>",
         f'    <link href="https://arxiv.org/abs/{vid}" rel="alternate" type="text/html"/>',
         f'    <link href="https://arxiv.org/pdf/{vid}" rel="related" type="application/pdf" title="pdf"/>',
     ]
@@ -230,13 +236,13 @@ def _entry_2026(hit: Hit) -> str:
 def _entry_classic(hit: Hit) -> str:
     """The pre-2025 layout: inline namespaces, hard-wrapped title/summary, dx.doi.org, different order."""
     p, vid = hit.paper, f"{hit.paper.arxiv_id}v{hit.version}"
-    date = _iso(p.published)
+    date, updated = _iso(p.published), _updated(hit)
     title = "\n  ".join(textwrap.wrap(escape(p.title), 80, break_on_hyphens=False, break_long_words=False))
     summary = "\n".join(textwrap.wrap(escape(p.abstract), 80, break_on_hyphens=False, break_long_words=False))
     lines = [
         "  <entry>",
         f"    <id>http://arxiv.org/abs/{vid}</id>",
-        f"    <updated>{date}</updated>",
+        f"    <updated>{updated}</updated>",
         f"    <published>{date}</published>",
         f"    <title>{title}</title>",
         f"    <summary>  {summary}\n</summary>",

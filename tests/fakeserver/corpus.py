@@ -1,10 +1,12 @@
-"""The fake server's papers: tests/fixtures/corpus/*.json or a list; abstracts read from the seed pages at run time."""
+"""The fake server's papers: tests/fixtures/corpus/*.json or a list; abstracts taken from the seed pages at run time."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
+import random
 import re
 import uuid
 import warnings
@@ -32,6 +34,7 @@ class FakePaper:
     arxiv_id: str | None = None
     versions: int = 1
     published: str = "2020-01-01"
+    updated: str | None = None  # the latest version's date; None: unknown, the feed gives the v1 date
     primary_class: str = "cs.LG"
     doi: str | None = None
     journal_ref: str | None = None
@@ -76,20 +79,58 @@ def seed_abstracts(seeds: Path = SEEDS) -> dict[str, str]:
     return table
 
 
-def abstract_for(seed_title: str | None, title: str, table: dict[str, str]) -> str:
+@functools.cache
+def _seed_papers(seeds: Path) -> tuple[tuple[str, str], ...]:
+    """(title, abstract) of every seed-page entry that has both, in page order."""
+    from readlist.ingest.pages import parse_page
+
+    pairs: list[tuple[str, str]] = []
+    for page in sorted(seeds.glob("*.txt")) if seeds.is_dir() else []:
+        for entry in parse_page(page.read_text(encoding="utf-8"), page.name)[0]:
+            if entry.title and entry.abstract:
+                pairs.append((entry.title, entry.abstract))
+    return tuple(pairs)
+
+
+def other_abstract(title: str, avoid: tuple[str, ...] = (), seeds: Path = SEEDS) -> str:
+    """An abstract for a paper that is on no seed page (the distractors): sentences of three other seed papers.
+
+    The corpus keeps no prose, so a distractor's abstract is put together at run time from the seed pages: the
+    opening of one seed paper's abstract, the middle of a second and the end of a third, chosen by a hash of the
+    title among the seed papers that are not in ``avoid`` (the papers it is meant to be confused with) and share
+    fewer than half of its title words. Real-looking text about other papers, as arXiv returns for a different
+    paper; the same title always gets the same text.
+    """
+    words = set(normalize_title(title).split())
+    skip = {normalize_title(t) for t in avoid}
+    donors = [
+        abstract
+        for seed_title, abstract in _seed_papers(seeds)
+        if normalize_title(seed_title) not in skip
+        and len(words & set(normalize_title(seed_title).split())) < len(words) / 2
+    ]
+    if len(donors) < 3:
+        return f"We study {title}. We describe the method, report experiments and discuss the results."
+    rng = random.Random(hashlib.sha1(normalize_title(title).encode()).hexdigest())
+    parts = [re.split(r"(?<=[.!?])\s+", abstract.strip()) for abstract in rng.sample(donors, 3)]
+    head, middle, tail = parts[0][:2], parts[1][1:-1][:2], parts[2][-2:]
+    return " ".join(head + middle + tail)
+
+
+def abstract_for(
+    seed_title: str | None, title: str, table: dict[str, str], seeds: Path = SEEDS, avoid: tuple[str, ...] = ()
+) -> str:
+    """The seed page's abstract for a seed paper; ``other_abstract`` for any other paper."""
     if seed_title:
         if seed_title in table:
             return table[seed_title]
         for line, following in table.items():
             if line.endswith(seed_title):
                 return following
-    return (
-        f"Synthetic abstract for {title}. This placeholder text stands in for the real abstract in the fake "
-        "server; it mentions learning, models and experiments so that all: queries have words to match."
-    )
+    return other_abstract(title, avoid, seeds)
 
 
-def _paper(raw: dict, table: dict[str, str]) -> FakePaper | None:
+def _paper(raw: dict, table: dict[str, str], seeds: Path = SEEDS) -> FakePaper | None:
     title = raw.get("title")
     if not isinstance(title, str) or not title.strip():
         return None
@@ -99,6 +140,7 @@ def _paper(raw: dict, table: dict[str, str]) -> FakePaper | None:
         arxiv_id=raw.get("arxiv_id") or None,
         versions=int(raw.get("versions") or 1),
         published=raw.get("published") or "2020-01-01",
+        updated=raw.get("updated") or None,
         primary_class=raw.get("primary_class") or "cs.LG",
         doi=raw.get("doi") or None,
         journal_ref=raw.get("journal_ref") or None,
@@ -107,7 +149,9 @@ def _paper(raw: dict, table: dict[str, str]) -> FakePaper | None:
         publication_types=list(raw.get("publication_types") or []),
         volume=raw.get("volume") or None,
         pages=raw.get("pages") or None,
-        abstract=raw.get("abstract") or abstract_for(raw.get("seed_title"), title, table),
+        abstract=raw.get("abstract") or abstract_for(
+            raw.get("seed_title"), title, table, seeds, tuple(raw.get("confused_with") or ())
+        ),
         comment=raw.get("comment") or None,
         kind=raw.get("kind") or "seed",
     )
@@ -125,40 +169,6 @@ def corpus_records(folder: Path | None = None) -> list[dict]:
     return raws
 
 
-def synthetic_fill(records: list[dict], seeds: Path = SEEDS) -> list[dict]:
-    """Synthetic arXiv records for every seed-page paper the corpus lacks (for benchmarks only).
-
-    A real run finds nearly every Daily Papers entry on arXiv; the recorded corpus holds only some
-    of them. These stand-ins (ids in the future month 2912, authors "Synthetic Author N", the
-    page's own author count and date) let a benchmark measure request counts as on the real API.
-    """
-    from readlist.ingest.pages import parse_page
-
-    known = {normalize_title(r.get("seed_title") or r.get("title") or "") for r in records}
-    fill: list[dict] = []
-    for page in sorted(seeds.glob("*.txt")):
-        for entry in parse_page(page.read_text(encoding="utf-8"), page.name)[0]:
-            norm = normalize_title(entry.title or "")
-            if not entry.title or norm in known:
-                continue
-            known.add(norm)
-            date = entry.date
-            published = f"{date.year or 2025:04d}-{date.month or 1:02d}-{date.day or 1:02d}" if date else "2025-01-15"
-            n = len(fill) + 1
-            fill.append({
-                "kind": "synthetic", "seed_title": entry.title, "arxiv_id": f"2912.{n:05d}", "title": entry.title,
-                "authors": [f"Synthetic Author{i}" for i in range(1, (entry.author_count or 3) + 1)],
-                "published": published, "sources": ["synthetic"],
-            })  # fmt: skip
-    return fill
-
-
-def seed_filled_records(folder: Path | None = None, seeds: Path = SEEDS) -> list[dict]:
-    """The corpus records plus ``synthetic_fill``: every seed-page paper has an arXiv record (``--fill-seeds``)."""
-    records = corpus_records(folder)
-    return records + synthetic_fill(records, seeds)
-
-
 def load_corpus(source: Path | list[dict] | None = None, seeds: Path = SEEDS) -> list[FakePaper]:
     """Papers from a folder of corpus JSON files (default: the fixtures) or from a list of paper dicts.
 
@@ -170,7 +180,7 @@ def load_corpus(source: Path | list[dict] | None = None, seeds: Path = SEEDS) ->
     papers: list[FakePaper] = []
     seen: set[str] = set()
     for raw in raws:
-        paper = _paper(raw, table) if isinstance(raw, dict) else None
+        paper = _paper(raw, table, seeds) if isinstance(raw, dict) else None
         if paper is None or (paper.arxiv_id and paper.arxiv_id in seen):
             continue
         seen.add(paper.arxiv_id or "")
