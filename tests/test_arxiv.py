@@ -141,7 +141,7 @@ def test_hyphen_or_plus_left_in_a_query_finds_nothing(http: Http, fake_server: F
 
 
 def test_search_many_titles_in_few_post_requests(client: ArxivClient, fake_server: FakeServer) -> None:
-    known = corpus_titles(fake_server)
+    known = dict(list(corpus_titles(fake_server).items())[:150])  # the corpus holds more than 200 papers
     titles = list(known.values()) + [f"An Unknown Paper Number {n}" for n in range(200 - len(known))]
     records = client.search_titles(titles)
     found = {r.arxiv_id for r in records}
@@ -161,6 +161,16 @@ def test_crowded_out_title_is_found_by_a_smaller_retry(http: Http, fake_server: 
     records = client.search_titles(["Neural Networks", "Counting Sheep"])
     assert "2302.00001" in {r.arxiv_id for r in records}
     assert len(fake_server.requests()) == 2  # the batch, then the crowded-out title alone
+
+
+def test_a_title_arxiv_lacks_is_not_asked_again_when_every_match_came_back(
+    http: Http, fake_server: FakeServer
+) -> None:
+    fake_server.set_corpus([{"title": f"Known Paper Number {n}", "arxiv_id": f"2301.0000{n}"} for n in range(3)])
+    client = ArxivClient(http, fake_server.arxiv_url, batch_size=10, retry_batch_size=1, results_per_title=2)
+    records = client.search_titles(["Known Paper Number 1", "A Title Renamed On arXiv Since", "Not There Either"])
+    assert [r.arxiv_id for r in records] == ["2301.00001"]
+    assert len(fake_server.requests()) == 1  # totalResults 1 <= 1 returned: nothing was crowded out
 
 
 def test_transient_empty_feed_is_retried_in_smaller_batches(client: ArxivClient, fake_server: FakeServer) -> None:

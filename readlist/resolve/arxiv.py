@@ -61,6 +61,15 @@ def parse_feed(body: bytes) -> list[Record]:
     return records
 
 
+def feed_total(body: bytes) -> int | None:
+    """A feed's opensearch:totalResults (how many records match in all), None when it has none."""
+    try:
+        text = _text(SafeET.fromstring(body).find(f"{OPENSEARCH}totalResults"))
+    except (DefusedXmlException, SafeET.ParseError):
+        return None
+    return int(text) if text and text.isdigit() else None
+
+
 def _record(entry: SafeET.Element, arxiv_id: str, version: str | None) -> Record:
     published = _date(entry.find(f"{ATOM}published"))
     primary = entry.find(f"{ARXIV}primary_category")
@@ -97,7 +106,9 @@ class ArxivClient:
 
     ``batch_size`` titles go into one ``ti:"..." OR ti:"..."`` query asking ``results_per_title`` results per
     title. Relevance ranks the whole result set, so a generic title can crowd the others out: titles that got no
-    record containing their phrase are asked again ``retry_batch_size`` at a time.
+    record containing their phrase are asked again ``retry_batch_size`` at a time, unless the answer held every
+    record that matched (totalResults no more than the records returned: nothing was crowded out, so the title
+    is not on arXiv under that name and asking again would only cost a request).
     """
 
     def __init__(
@@ -117,9 +128,12 @@ class ArxivClient:
             missing = []
             for chunk in _chunks(phrases, size):
                 query = " OR ".join(f'ti:"{phrase}"' for phrase in chunk)
-                records = self._query({"search_query": query, "max_results": self.results_per_title * len(chunk)})
+                form = {"search_query": query, "max_results": self.results_per_title * len(chunk)}
+                records, total = self._query_feed(form)
                 for record in records:
                     found.setdefault(record.arxiv_id or "", record)
+                if records and total is not None and total <= len(records):
+                    continue  # every match came back: a title without its record is not there to find
                 seen = "|".join(f" {normalized(r.title)} " for r in records)  # "|" never occurs in a phrase
                 missing += [p for p in chunk if f" {normalized(p)} " not in seen]
             phrases = missing
@@ -142,6 +156,10 @@ class ArxivClient:
         return result
 
     def _query(self, form: dict[str, object]) -> list[Record]:
+        return self._query_feed(form)[0]
+
+    def _query_feed(self, form: dict[str, object]) -> tuple[list[Record], int | None]:
+        """The records of one query and the feed's totalResults."""
         response = self.http.post(self.base_url, data={**form, "start": 0})
         if response.status_code not in (200, 400):
             raise ApiError(f"arXiv answered HTTP {response.status_code}")
@@ -152,4 +170,4 @@ class ArxivClient:
             raise
         if response.status_code == 400:
             raise ApiError("arXiv answered HTTP 400 without an error message")
-        return records
+        return records, feed_total(response.content)
