@@ -163,9 +163,7 @@ def test_crowded_out_title_is_found_by_a_smaller_retry(http: Http, fake_server: 
     assert len(fake_server.requests()) == 2  # the batch, then the crowded-out title alone
 
 
-def test_a_title_arxiv_lacks_is_not_asked_again_when_every_match_came_back(
-    http: Http, fake_server: FakeServer
-) -> None:
+def test_a_title_arxiv_lacks_is_not_asked_again_when_every_match_came_back(http: Http, fake_server: FakeServer) -> None:
     fake_server.set_corpus([{"title": f"Known Paper Number {n}", "arxiv_id": f"2301.0000{n}"} for n in range(3)])
     client = ArxivClient(http, fake_server.arxiv_url, batch_size=10, retry_batch_size=1, results_per_title=2)
     records = client.search_titles(["Known Paper Number 1", "A Title Renamed On arXiv Since", "Not There Either"])

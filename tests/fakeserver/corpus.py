@@ -149,9 +149,8 @@ def _paper(raw: dict, table: dict[str, str], seeds: Path = SEEDS) -> FakePaper |
         publication_types=list(raw.get("publication_types") or []),
         volume=raw.get("volume") or None,
         pages=raw.get("pages") or None,
-        abstract=raw.get("abstract") or abstract_for(
-            raw.get("seed_title"), title, table, seeds, tuple(raw.get("confused_with") or ())
-        ),
+        abstract=raw.get("abstract")
+        or abstract_for(raw.get("seed_title"), title, table, seeds, tuple(raw.get("confused_with") or ())),
         comment=raw.get("comment") or None,
         kind=raw.get("kind") or "seed",
     )
