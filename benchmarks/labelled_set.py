@@ -53,7 +53,7 @@ class Case:
 
     @property
     def part(self) -> str:
-        """"tuning" or "held-apart", by a hash of the entry's normalized title (about half each)."""
+        """ "tuning" or "held-apart", by a hash of the entry's normalized title (about half each)."""
         digest = hashlib.sha256(normalize_title(self.entry.title or "").encode()).digest()
         return PARTS[digest[0] % 2]
 
