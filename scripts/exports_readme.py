@@ -54,7 +54,7 @@ def why(paper_titles: list[str], recorded: dict[str, dict], missing: dict[str, s
             return f"not in the recorded corpus: {missing[key]}"
         record = recorded.get(key)
         if record and normalize_title(record["title"]) != key:
-            return f"renamed on arXiv: {record['arxiv_id']} is now titled \"{record['title']}\""
+            return f'renamed on arXiv: {record["arxiv_id"]} is now titled "{record["title"]}"'
     return None
 
 
@@ -79,7 +79,8 @@ def main(mode: str) -> None:
 
         right, wrong, unchecked = 0, [], []
         for paper in rl.papers(Filters(status="matched")):
-            expected = {recorded[k]["arxiv_id"] for t in titles.get(paper.id, []) if (k := normalize_title(t)) in recorded}
+            keys = {normalize_title(t) for t in titles.get(paper.id, [])}
+            expected = {recorded[k]["arxiv_id"] for k in keys if k in recorded}
             if not expected:
                 unchecked.append(paper)
             elif paper.arxiv_id in expected:

@@ -37,6 +37,17 @@ def expected_ids() -> dict[str, str]:
     }
 
 
+def findable_ids() -> dict[str, str]:
+    """``expected_ids`` of the papers whose arXiv title is still the page's title: a title search must find these.
+    A paper renamed on arXiv since the page listed it may be out of reach (arXiv searches current titles only);
+    it may stay unresolved, never match another paper."""
+    return {
+        normalize_title(p["seed_title"]): p.get("arxiv_id") or p["doi"].lower()
+        for p in corpus_papers()
+        if p.get("kind") == "seed" and normalize_title(p["seed_title"]) == normalize_title(p["title"])
+    }
+
+
 def identity(outcome: Outcome) -> str | None:
     rec = outcome.record
     return (rec.arxiv_id or (rec.doi or "").lower()) if rec else None
@@ -79,11 +90,12 @@ def check_no_wrong_match(entries: list[Entry], outcomes: list[Outcome]) -> list[
 def test_seed_pages_resolve_to_the_right_papers(fake_server: FakeServer, resolver: Resolver, seed_entries) -> None:
     outcomes = resolver.resolve(seed_entries)
     assert len(outcomes) == len(seed_entries)
-    want = expected_ids()
+    want, findable = expected_ids(), findable_ids()
     present = [(e, o) for e, o in zip(seed_entries, outcomes, strict=True) if normalize_title(e.title or "") in want]
     assert present, "the corpus names no seed paper"
     unmatched = [(e.title, o.status, o.reason) for e, o in present if o.status != "matched"]
-    assert unmatched == []
+    assert [u for u in unmatched if normalize_title(u[0] or "") in findable] == []
+    assert len(unmatched) <= len(want) - len(findable)  # only papers renamed on arXiv may be missed
     assert check_no_wrong_match(seed_entries, outcomes) == []
     assert resolver.stats.requests == len(fake_server.requests())
     # The hosts work concurrently: Semantic Scholar title fallbacks start while arXiv searches go on.
@@ -91,8 +103,9 @@ def test_seed_pages_resolve_to_the_right_papers(fake_server: FakeServer, resolve
 
 
 def test_requests_stay_far_below_papers(fake_server: FakeServer, resolver: Resolver, seed_entries) -> None:
-    """Papers arXiv knows cost a few batched requests (absent ones cost a Semantic Scholar title match each)."""
-    want = expected_ids()
+    """Papers arXiv knows by their page title cost a few batched requests (absent or renamed ones cost a Semantic
+    Scholar title match each)."""
+    want = findable_ids()
     present = [e for e in seed_entries if normalize_title(e.title or "") in want]
     outcomes = resolver.resolve(present)
     assert all(o.status == "matched" for o in outcomes)
@@ -109,7 +122,7 @@ def test_matched_records_are_enriched_from_semantic_scholar(fake_server: FakeSer
         assert out.status == "matched" and out.record
         assert out.record.doi == paper["doi"].lower()
         assert out.record.s2_id and out.record.abstract
-        if paper.get("venue"):
+        if paper.get("venue") and paper.get("year"):  # a venue whose year no page showed has none to compare
             assert out.record.venue and out.record.year == paper["year"]
     s2_calls = fake_server.requests("s2")
     assert len(s2_calls) == 1 and s2_calls[0].path.endswith("/paper/batch")
@@ -163,9 +176,9 @@ def test_resolving_again_is_served_from_the_cache(fake_server: FakeServer, fake_
 def test_faults_leave_entries_pending_and_a_second_run_completes_them(
     fake_server: FakeServer, fake_settings: Settings, seed_entries, rate: float
 ) -> None:
-    want = expected_ids()
+    want = findable_ids()
     present = [e for e in seed_entries if normalize_title(e.title or "") in want]
-    entries = present + [e for e in seed_entries if normalize_title(e.title or "") not in want][:60]
+    entries = present + [e for e in seed_entries if normalize_title(e.title or "") not in expected_ids()][:60]
     fake_server.faults.set(rate=rate, kinds=TRANSIENT_FAULTS, seed=7)
     faulty = run(fake_settings, entries)
     assert check_no_wrong_match(entries, faulty) == []
