@@ -66,7 +66,7 @@ def test_kill_9_during_add_never_corrupts_and_a_rerun_finishes(cli: Cli) -> None
 def test_kill_9_during_resolve_keeps_every_match_and_a_rerun_finishes(tmp_path: Path, fake_server: FakeServer) -> None:
     cli = Cli(
         tmp_path, READLIST_ARXIV_URL=fake_server.arxiv_url, READLIST_S2_URL=fake_server.s2_url,
-        READLIST_ARXIV_INTERVAL="0.1", READLIST_S2_INTERVAL="0.05",
+        READLIST_ARXIV_INTERVAL="0.6", READLIST_S2_INTERVAL="0.3",  # resolve outlasts the first kill
     )  # fmt: skip
     assert cli.proc("add", str(seed("003"))).exit_code == 0  # some papers are matched before any kill
     first = listed(cli)
