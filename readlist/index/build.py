@@ -45,7 +45,7 @@ class BuildReport:
     source: str
     records: int = 0
     bad_lines: int = 0
-    problems: list[str] = field(default_factory=list)  # "line N: why", for the first MAX_PROBLEMS bad lines
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (line, why) of the first MAX_PROBLEMS bad lines
     last_datestamp: str | None = None
     seconds: float = 0.0
     size: int = 0
@@ -108,7 +108,7 @@ def _load(lines: IO[bytes], total: int | None, path: str, report: BuildReport, m
             except BadLine as exc:
                 report.bad_lines += 1
                 if len(report.problems) < MAX_PROBLEMS:
-                    report.problems.append(f"line {number}: {exc}")
+                    report.problems.append((number, str(exc)))
                 continue
             batch.append(row)
             if stamp and (report.last_datestamp is None or stamp > report.last_datestamp):
@@ -123,7 +123,7 @@ def _load(lines: IO[bytes], total: int | None, path: str, report: BuildReport, m
             meter.update(done, report.records)
             meter.finish()
         if not report.records:
-            first = f": {report.problems[0]}" if report.problems else ""
+            first = f": line {report.problems[0][0]}: {report.problems[0][1]}" if report.problems else ""
             raise ReadlistError(f"{report.source}: no arXiv records in it ({report.bad_lines} bad line(s){first})")
         for field in FIELDS:  # one segment per table: faster queries
             conn.execute(f"INSERT INTO {field}_fts({field}_fts) VALUES ('optimize')")

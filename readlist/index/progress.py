@@ -19,6 +19,10 @@ def duration(seconds: float) -> str:
     return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
 
+def megabytes(size: int) -> str:
+    return f"{size / 1e6:,.1f} MB"
+
+
 class Meter:
     """``Meter("building", total_bytes)``; ``update(done, records)`` as work is done (``done`` in the unit of
     ``total``: bytes of input, or records when ``total`` counts records); ``finish()`` at the end."""

@@ -76,11 +76,11 @@ def _authors(record: dict) -> str:
     return AUTHOR_SEPARATOR.join(n for n in names if n)
 
 
-def _version(versions: list) -> int | None:
-    label = versions[-1].get("version") if versions and isinstance(versions[-1], dict) else None
+def version_number(label: object, count: int) -> int | None:
+    """``"v3"`` -> 3; the number of versions when the label is unreadable; None when there are none."""
     if isinstance(label, str) and label[1:].isdigit():
         return int(label[1:])
-    return len(versions) or None
+    return count or None
 
 
 def parse_line(line: bytes | str) -> tuple[IndexRow, str | None]:
@@ -105,7 +105,7 @@ def parse_line(line: bytes | str) -> tuple[IndexRow, str | None]:
         abstract=text(record.get("abstract")),
         published=rfc2822_date(versions[0].get("created")) if versions else None,
         updated=rfc2822_date(versions[-1].get("created")) if versions else None,
-        version=_version(versions),
+        version=version_number(versions[-1].get("version") if versions else None, len(versions)),
         categories=text(record.get("categories")),
         doi=text(record.get("doi")),
         journal_ref=text(record.get("journal-ref")),
