@@ -633,7 +633,8 @@ def index_build(ctx: Context, file: str) -> None:
 def index_update(ctx: Context, from_date: str | None, prefix: str) -> None:
     """Harvest what changed on arXiv since the index's last datestamp.
 
-    Asks arXiv's OAI-PMH interface, one request at a time at arXiv's pace. Run it again after an interruption: it resumes where it stopped.
+    Asks arXiv's OAI-PMH interface, one request at a time at arXiv's pace. Run it again after an
+    interruption: it resumes where it stopped.
 
     \b
     Example:

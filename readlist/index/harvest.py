@@ -29,15 +29,24 @@ MAX_RETRIES = 8  # per request: 503 + Retry-After is routine flow control when h
 MAX_WAIT = 600.0  # seconds: a longer Retry-After ends the harvest (it resumes later)
 _DATE = re.compile(r"\d{4}-\d\d-\d\d")
 # the state of a harvest in progress, in the index's facts (removed when the list is complete)
-STATE = ("harvest_url", "harvest_format", "harvest_from", "harvest_token", "harvest_records", "harvest_last")
+STATE = (
+    "harvest_url",
+    "harvest_format",
+    "harvest_from",
+    "harvest_token",
+    "harvest_records",
+    "harvest_new",
+    "harvest_deleted",
+    "harvest_last",
+)
 
 
 @dataclass
 class HarvestReport:
     from_date: str
     records: int = 0  # records stored (new or changed), over every run of this harvest
-    new: int = 0  # of them, new to the index (this run)
-    deleted: int = 0  # this run
+    new: int = 0  # of them, new to the index
+    deleted: int = 0
     bad: int = 0  # this run: records without a usable id or title
     pages: int = 0  # this run
     resumed: bool = False  # this run continued a harvest an earlier run left unfinished
@@ -75,20 +84,19 @@ class _Harvest:
     ) -> None:
         self.conn, self.settings, self.prefix = conn, settings, prefix
         self.writer = Writer(conn)
-        known = facts(conn)
-        self.facts = known
+        self.facts = known = facts(conn)
         url = settings.oai_url
-        resumable = known.get("harvest_token") and known.get("harvest_url") == url
-        self.resumed = bool(resumable and known.get("harvest_format") == prefix and from_date is None)
+        same = known.get("harvest_url") == url and known.get("harvest_format") == prefix
+        self.resumed = bool(known.get("harvest_token") and same and from_date is None)
         if self.resumed:
             start = known["harvest_from"]
         else:
             start = from_date or known.get("last_datestamp") or ""
             if not start:
                 raise ReadlistError(f"{settings.index}: the index has no last datestamp; give one with --from DATE")
-            self._save(harvest_url=url, harvest_format=prefix, harvest_from=start, harvest_token=None,
-                       harvest_records=0, harvest_last=None)  # fmt: skip
-        self.report = HarvestReport(start, records=int(self.facts.get("harvest_records") or 0), resumed=self.resumed)
+            self._save(**{**dict.fromkeys(STATE), "harvest_url": url, "harvest_format": prefix, "harvest_from": start})
+        so_far = {name: int(self.facts.get(f"harvest_{name}") or 0) for name in ("records", "new", "deleted")}
+        self.report = HarvestReport(start, resumed=self.resumed, **so_far)
         self.meter = Meter("harvesting", None) if progress else None
 
     def _save(self, **values: object) -> None:
@@ -170,6 +178,8 @@ class _Harvest:
                 records=int(self.facts.get("records") or 0) + new - deleted,
                 harvest_token=page.token,
                 harvest_records=report.records,
+                harvest_new=report.new,
+                harvest_deleted=report.deleted,
                 harvest_last=last,
             )
             self.conn.execute("COMMIT")

@@ -20,6 +20,7 @@ from . import arxiv, oai, s2
 from .corpus import FakePaper, load_corpus
 
 FAULT_KINDS = (
+    "ok",  # no fault: answer normally (queue it before faults meant for later requests)
     "429",  # arXiv: text "Rate exceeded."; S2: the recorded JSON body and headers, no Retry-After
     "429-retry-after",
     "503",
