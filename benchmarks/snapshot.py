@@ -82,7 +82,7 @@ class Generator:
             words.append(f"{rng.choice(list(LATEX_NAMES.values()))}")
         title = " ".join(words)
         if rng.random() < 0.25:
-            title = f"{technical[-1][:rng.randint(3, 6)].upper()}: {title}"
+            title = f"{technical[-1][: rng.randint(3, 6)].upper()}: {title}"
         return title
 
     def abstract(self) -> str:
