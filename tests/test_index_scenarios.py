@@ -9,6 +9,7 @@ import os
 import signal
 import sqlite3
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,18 @@ def test_an_index_built_then_inspected(cli: Cli) -> None:
     with ArxivIndex(index_path(cli)) as index:
         assert set(index.fetch_ids([r["id"] for r in records])) == {r["id"] for r in records}
     assert leftovers(cli) == []
+
+    zipped = cli.tmp / "arxiv.zip"  # as Kaggle gives it
+    with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(snapshot, "arxiv-metadata-oai-snapshot.json")
+    for args, stdin, source in (
+        ([str(zipped)], None, f"{zipped.resolve()} (arxiv-metadata-oai-snapshot.json)"),
+        (["-"], snapshot.read_text(), "standard input"),
+    ):
+        res = cli.proc("index", "build", *args, input=stdin)
+        assert res.exit_code == 0, res.stderr
+        shown = info(cli)
+        assert shown["records"] == f"{len(records):,}" and shown["built from"].startswith(source)
 
 
 def test_corrupt_lines_are_reported_and_skipped(cli: Cli) -> None:
