@@ -652,12 +652,13 @@ def index_update(ctx: Context, from_date: str | None, prefix: str) -> None:
         )
         sys.exit(130)
     done = "resumed and finished the harvest" if report.resumed else "harvested"
+    pace = f"{report.requests} request(s), {report.waited:.0f} s waited at arXiv's pace"
     if not report.records and not report.deleted:
-        click.echo(f"the index is up to date: nothing changed on arXiv since {report.from_date}")
+        click.echo(f"the index is up to date: nothing changed on arXiv since {report.from_date}; {pace}")
     else:
         click.echo(
             f"{done} {report.records:,} record(s) changed since {report.from_date} ({report.new:,} new, "
-            f"{report.deleted:,} deleted) into {settings.index}; last datestamp {report.last_datestamp}"
+            f"{report.deleted:,} deleted) into {settings.index}; last datestamp {report.last_datestamp}; {pace}"
         )
     if report.bad:
         click.echo(f"warning: {report.bad:,} record(s) without a usable id or title skipped", err=True)

@@ -374,3 +374,22 @@ def test_update_needs_the_network_and_a_date(corpus_index: Path, fake_server: Fa
     with pytest.raises(ReadlistError, match="YYYY-MM-DD"):
         update(settings, from_date="last week", progress=False)
     assert fake_server.requests() == []
+
+
+class ForgetfulRepository(Repository):
+    """A server whose every resumption token has expired by the time it is used."""
+
+    def answer(self, params: dict[str, list[str]], base_url: str) -> bytes:
+        if "resumptionToken" in params:
+            self.expire_tokens()
+        return super().answer(params, base_url)
+
+
+def test_a_harvest_restarts_after_an_expired_token_but_not_forever(
+    corpus_index: Path, fake_server: FakeServer, tmp_path: Path
+) -> None:
+    fake_server.oai = ForgetfulRepository([{**SYNTHETIC, "id": f"2402.{i:05d}"} for i in range(3)], page_size=2)
+    with pytest.raises(OaiError, match="badResumptionToken"):
+        update(settings_for(fake_server, tmp_path, corpus_index), from_date="2024-01-01", progress=False)
+    log = [r.params for r in fake_server.requests("oai")]
+    assert len(log) == 8 and [p.get("from") for p in log[::2]] == [["2024-01-01"]] * 4  # 3 new starts, then no more

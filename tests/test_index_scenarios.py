@@ -77,6 +77,9 @@ def test_an_index_built_then_inspected(cli: Cli) -> None:
     assert shown["size on disk"].endswith(f"({index_path(cli).stat().st_size:,} bytes)")
     assert shown["built from"].startswith(str(snapshot.resolve()))
     assert "update in progress" not in shown and "bad lines skipped" not in shown
+    umask = os.umask(0)
+    os.umask(umask)
+    assert index_path(cli).stat().st_mode & 0o777 == 0o666 & ~umask  # as any new file, not private to the build
     with ArxivIndex(index_path(cli)) as index:
         assert set(index.fetch_ids([r["id"] for r in records])) == {r["id"] for r in records}
     assert leftovers(cli) == []

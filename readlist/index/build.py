@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 import time
 import zipfile
@@ -82,6 +83,7 @@ def build(source: str, index: Path, progress: bool = True) -> BuildReport:
             report = _load(lines, total, tmp, BuildReport(index, name), Meter("building", total) if progress else None)
             with open(tmp, "rb+") as done:
                 os.fsync(done.fileno())
+            os.chmod(tmp, _mode(index))
             os.replace(tmp, index)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
@@ -90,6 +92,17 @@ def build(source: str, index: Path, progress: bool = True) -> BuildReport:
     report.seconds = time.monotonic() - start
     report.size = size_on_disk(index)
     return report
+
+
+def _mode(index: Path) -> int:
+    """The new index's permissions: the old one's, else those the umask gives a new file (the temporary file
+    was made private)."""
+    try:
+        return stat.S_IMODE(index.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _load(lines: IO[bytes], total: int | None, path: str, report: BuildReport, meter: Meter | None) -> BuildReport:

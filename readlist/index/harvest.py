@@ -24,7 +24,7 @@ from readlist.index.progress import Meter
 from readlist.index.schema import Writer, facts, now, open_index, set_facts, writer_lock
 from readlist.resolve.http import Http
 
-MAX_RESTARTS = 3  # badResumptionToken answers in a row before giving up
+MAX_RESTARTS = 3  # badResumptionToken answers a harvest restarts after; the next one ends it
 MAX_RETRIES = 8  # per request: 503 + Retry-After is routine flow control when harvesting
 MAX_WAIT = 600.0  # seconds: a longer Retry-After ends the harvest (it resumes later)
 _DATE = re.compile(r"\d{4}-\d\d-\d\d")
@@ -50,10 +50,10 @@ class HarvestReport:
     bad: int = 0  # this run: records without a usable id or title
     pages: int = 0  # this run
     resumed: bool = False  # this run continued a harvest an earlier run left unfinished
-    restarts: int = 0  # badResumptionToken answers
+    restarts: int = 0  # this run: badResumptionToken answers, each followed by a new start
     last_datestamp: str | None = None  # the index's, once complete
-    requests: int = 0
-    waited: float = 0.0  # seconds spent on arXiv's interval and Retry-After
+    requests: int = 0  # this run
+    waited: float = 0.0  # this run: seconds spent on arXiv's interval and Retry-After
 
 
 class Interrupted(ReadlistError):
@@ -110,10 +110,7 @@ class _Harvest:
         with Http(self.settings, max_retries=MAX_RETRIES, max_wait=MAX_WAIT) as http:
             try:
                 self._pages(http, self.facts.get("harvest_token") if self.resumed else None)
-            except (NetworkError, KeyboardInterrupt) as exc:
-                report.requests, report.waited = http.stats.requests, http.stats.wait_seconds
-                if isinstance(exc, KeyboardInterrupt):
-                    raise
+            except NetworkError as exc:
                 raise Interrupted(
                     f"{exc}; the harvest stopped after {report.records:,} record(s), which are in the index; "
                     "`readlist index update` resumes it"
@@ -135,7 +132,6 @@ class _Harvest:
     def _pages(self, http: Http, token: str | None) -> None:
         """Request and store pages until the list is complete."""
         report = self.report
-        restarts = 0  # in a row
         while True:
             if token:
                 params = {"verb": "ListRecords", "resumptionToken": token}
@@ -149,13 +145,11 @@ class _Harvest:
             except OaiError as exc:
                 if exc.code == "noRecordsMatch":  # nothing (more) in the range: not a failure
                     return
-                if exc.code == "badResumptionToken" and token and restarts < MAX_RESTARTS:
-                    restarts += 1
+                if exc.code == "badResumptionToken" and token and report.restarts < MAX_RESTARTS:
                     report.restarts += 1
                     token = None
                     continue
                 raise
-            restarts = 0
             token = self._store(page)
             if not token:
                 return

@@ -117,6 +117,7 @@ def create(path: str) -> sqlite3.Connection:
     """A new, empty index in ``path`` (an empty file of its own, see `readlist.index.build`), tuned for bulk
     loading: no journal and no syncs (a build that fails is deleted, never used)."""
     conn = sqlite3.connect(path, isolation_level=None)
+    # 16 KB pages: records of ~1.3 KB leave less of each page unused than in 4 KB ones (the file is ~6% smaller)
     conn.executescript(
         "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
         "PRAGMA page_size=16384; PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-131072;"
