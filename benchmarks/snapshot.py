@@ -14,7 +14,6 @@ Run: ``.venv/bin/python benchmarks/snapshot.py 100000 /tmp/snapshot-100k.json [-
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import json
 import random
@@ -23,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synth import FILLER, FIRST, LAST, LATEX_NAMES, TOPICS, VERBS
+from synth import FILLER, FIRST, LAST, LATEX_NAMES, TOPICS, VERBS, arguments
 
 VOCABULARY = 200_000  # made-up technical words, Zipf-distributed
 SYLLABLES = (
@@ -193,11 +192,7 @@ def write_snapshot(path: Path, n: int, seed: int = 1) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("n", type=int)
-    parser.add_argument("out", type=Path)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
+    args = arguments(__doc__.splitlines()[0])
     write_snapshot(args.out, args.n, args.seed)
     return 0
 

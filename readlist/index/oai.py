@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import defusedxml.ElementTree as SafeET
-from defusedxml import DefusedXmlException
 
 from readlist.errors import ApiError
 from readlist.index.schema import AUTHOR_SEPARATOR, IndexRow
 from readlist.index.snapshot import BadLine, arxiv_id, name, rfc2822_date, split_authors, text, version_number
+from readlist.resolve.arxiv import parse_xml
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
 FORMATS = {"arXiv": "{http://arxiv.org/OAI/arXiv/}", "arXivRaw": "{http://arxiv.org/OAI/arXivRaw/}"}
@@ -44,14 +44,7 @@ class Page:
 def parse_page(body: bytes, prefix: str) -> Page:
     """The records and the resumption token of one ListRecords page in metadata format ``prefix``; raises OaiError
     for an OAI-PMH error answer and ApiError for anything that is not OAI-PMH."""
-    try:
-        root = SafeET.fromstring(body)
-    except DefusedXmlException as exc:
-        raise ApiError(f"the OAI-PMH server answered XML with forbidden constructs ({type(exc).__name__})") from None
-    except SafeET.ParseError as exc:
-        raise ApiError(f"the OAI-PMH server answered something that is not XML ({exc})") from None
-    if root.tag != f"{OAI}OAI-PMH":
-        raise ApiError(f"the OAI-PMH server answered XML that is not OAI-PMH (root <{root.tag}>)")
+    root = parse_xml(body, "the OAI-PMH server", f"{OAI}OAI-PMH", "OAI-PMH")
     error = root.find(f"{OAI}error")
     if error is not None:
         raise OaiError(error.get("code") or "unknown", " ".join((error.text or "").split()))
