@@ -7,8 +7,10 @@ source's.
 
 Searches use the normal form of the text (`readlist.text.normalize_title`) and look its words up in the index's
 term counts: a word no record holds (a typo, a word the index lacks) is dropped, and the rest are ordered rarest
-first. A title is searched with all of them (FTS5, AND, in BM25 order): the records holding every word; when none
-does (a word changed), with its rarest few (OR), where BM25 puts the records holding most of them first. An
+first. A title is searched with its rarest words (FTS5, AND, in BM25 order), as many as make it unlikely that
+another record holds them all, so common words, whose lists of records are long, are read only for titles made
+of them; when no record holds them all (a word changed), with its rarest few (OR), where BM25 puts the records
+holding most of them first. An
 abstract is searched with its rarest words: each record holding some of them scores the sum of their inverse
 document frequencies (BM25 with every word counted once), so the record sharing the most rare words comes first.
 Rare words have short lists of records, so a search reads little whatever the size of the index.
@@ -30,6 +32,7 @@ from readlist.text import normalize_title
 
 SOURCE = "index"  # Record.source of the index's records
 CHUNK = 500  # ids, row numbers or words per statement
+EXPECTED_OTHERS = 1e-3  # see ArxivIndex._selective
 _MATCH = "SELECT rowid FROM {table} WHERE {table} MATCH ? {limit}"
 
 
@@ -73,10 +76,11 @@ class ArxivIndex:
         """Every record any of the titles found, once each, in the order first found (best first per title)."""
         nums: dict[int, None] = {}
         for title in titles:
-            terms = list(self._rarest("title", title))
+            counts = self._rarest("title", title)
+            terms = self._selective(counts)
             hits = self._match(terms, "AND") if terms else []
-            if not hits and len(terms) > 1:
-                hits = self._match(terms[: self.title_terms], "OR")
+            if not hits and len(counts) > 1:
+                hits = self._match(list(counts)[: self.title_terms], "OR")
             nums.update(dict.fromkeys(hits))
         return self._rows("num", list(nums))
 
@@ -102,6 +106,20 @@ class ArxivIndex:
             sql = f"SELECT term, records FROM {field}_terms WHERE term IN ({','.join('?' * len(chunk))})"
             counts.update(self._conn.execute(sql, chunk))
         return dict(sorted(counts.items(), key=lambda item: item[1]))
+
+    def _selective(self, counts: dict[str, int]) -> list[str]:
+        """The rarest words, as many as it takes for another record to be unlikely to hold them all (expected
+        fewer than EXPECTED_OTHERS, their counts taken as independent; they are not: hence the margin). Common
+        words, whose lists of records are long, are read only when the rare ones do not suffice."""
+        total = max(int(self.facts.get("records") or 1), 1)
+        expected = float(total)
+        chosen = []
+        for term, records in counts.items():
+            chosen.append(term)
+            expected *= records / total
+            if expected < EXPECTED_OTHERS:
+                break
+        return chosen
 
     def _match(self, terms: list[str], operator: str) -> list[int]:
         query = f" {operator} ".join(f'"{term}"' for term in terms)  # normalized words: no quotes inside
