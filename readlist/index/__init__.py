@@ -6,5 +6,6 @@ kept current through arXiv's OAI-PMH interface, so that papers resolve offline, 
 - `build`: `readlist index build FILE` (streamed into a file beside the index, then renamed over it);
 - `oai` and `harvest`: `readlist index update` (OAI-PMH ListRecords, resumable);
 - `query`: the index as a source of `Record` candidates (by id, title and abstract);
+- `info`: `readlist index info`;
 - `progress`: the progress line of builds and harvests.
 """

@@ -33,6 +33,7 @@ from readlist.text import normalize_title
 SOURCE = "index"  # Record.source of the index's records
 CHUNK = 500  # ids, row numbers or words per statement
 EXPECTED_OTHERS = 1e-3  # see ArxivIndex._selective
+COMMON = 100  # an abstract's words held by more records than this and 5% of all are not searched
 _MATCH = "SELECT rowid FROM {table} WHERE {table} MATCH ? {limit}"
 
 
@@ -91,6 +92,8 @@ class ArxivIndex:
         for abstract in abstracts:
             scores: Counter[int] = Counter()
             for term, records in list(self._rarest("abstract", abstract).items())[: self.abstract_terms]:
+                if records > max(COMMON, total // 20):  # a common word says little and has a long list: stop
+                    break
                 weight = math.log(1 + total / records)
                 for (num,) in self._conn.execute(_MATCH.format(table="abstract_fts", limit=""), (f'"{term}"',)):
                     scores[num] += weight
