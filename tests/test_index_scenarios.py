@@ -1,6 +1,6 @@
 """Stories of the local arXiv index, told through the installed `readlist` in subprocesses (fresh files, the fake
 server's OAI-PMH endpoint): an index built and inspected; corrupt lines; a killed build; an index read while it is
-rebuilt; updates interrupted (an error, kill -9, an expired token) and resumed."""
+rebuilt or updated; updates interrupted (an error, kill -9, an expired token) and resumed."""
 
 from __future__ import annotations
 
@@ -225,6 +225,22 @@ def test_an_update_interrupted_by_the_network_resumes_where_it_stopped(cli: Cli,
     fake_server.oai = Repository([])
     res = cli.proc("index", "update")
     assert res.exit_code == 0 and res.stdout.startswith("the index is up to date: nothing changed on arXiv since 2099-")
+
+
+def test_an_index_read_while_it_is_updated(cli: Cli, fake_server: FakeServer) -> None:
+    """Each page is committed on its own: a reader sees the records arrive, and never an error."""
+    _, fresh = harvest_setup(cli, fake_server, n=200, page=10)
+    ids = [r["id"] for r in fresh]
+    cli.env["READLIST_ARXIV_INTERVAL"] = "0.05"  # 20 pages over a second or so
+    with ArxivIndex(index_path(cli)) as reader:
+        proc = cli.spawn("index", "update")
+        seen = [0]
+        while proc.poll() is None:
+            seen.append(len(reader.fetch_ids(ids)))
+        _, err = proc.communicate()
+        assert proc.returncode == 0, err
+        seen.append(len(reader.fetch_ids(ids)))
+    assert seen == sorted(seen) and seen[-1] == 200 and len(set(seen)) > 2  # the pages, as they were committed
 
 
 def test_an_update_killed_mid_harvest_resumes(cli: Cli, fake_server: FakeServer) -> None:
