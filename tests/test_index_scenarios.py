@@ -18,7 +18,7 @@ from readlist.index.query import ArxivIndex
 from tests.cli import Cli
 from tests.fakeserver import FakeServer
 from tests.fakeserver.oai import Repository
-from tests.test_index import SYNTHETIC, corpus_records, write_snapshot
+from tests.snapshots import SYNTHETIC, corpus_records, write_snapshot
 
 BIG = 40_000  # records in the snapshot of the long builds (several seconds)
 
