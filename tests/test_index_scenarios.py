@@ -127,6 +127,17 @@ def test_corrupt_lines_are_reported_and_skipped(cli: Cli) -> None:
     assert res.exit_code == 1 and "missing.json: No such file or directory" in res.stderr
 
 
+def test_a_build_never_replaces_a_file_that_is_not_an_index(cli: Cli) -> None:
+    """The index setting pointed at the library by mistake: the build refuses, the library stays whole."""
+    assert cli.proc("add", "--no-resolve", "2402.15567").exit_code == 0
+    before = cli.library.read_bytes()
+    cli.env["READLIST_INDEX"] = str(cli.library)
+    res = cli.proc("index", "build", str(write_snapshot(cli.tmp / "s.json", corpus_records())))
+    assert res.exit_code == 1
+    assert f"{cli.library} exists and is not a readlist index; not replacing it" in res.stderr
+    assert cli.library.read_bytes() == before and leftovers(cli) == []
+
+
 def _spawn_and_kill_mid_build(cli: Cli, snapshot: Path) -> None:
     proc = cli.spawn("index", "build", str(snapshot))
     assert proc.stderr is not None

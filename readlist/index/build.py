@@ -29,6 +29,7 @@ from readlist.index.schema import (
     Writer,
     count_all_terms,
     create,
+    is_index,
     now,
     set_facts,
     size_on_disk,
@@ -77,6 +78,10 @@ def build(source: str, index: Path, progress: bool = True) -> BuildReport:
     """Build the index at ``index`` from the snapshot ``source`` (a path, or "-" for standard input)."""
     start = time.monotonic()
     with writer_lock(index), open_snapshot(source) as (lines, total, name):
+        if index.exists() and not is_index(index):
+            raise ReadlistError(
+                f"{index} exists and is not a readlist index; not replacing it (check the index setting)"
+            )
         fd, tmp = temp_beside(index)
         os.close(fd)
         try:

@@ -130,6 +130,20 @@ def create(path: str) -> sqlite3.Connection:
     return conn
 
 
+def is_index(path: Path) -> bool:
+    """Whether the file at ``path`` is a readlist index (of any format version)."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        return facts(conn).get("kind") == KIND
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+
+
 def open_index(path: Path, *, write: bool = False) -> sqlite3.Connection:
     """The index at ``path``, checked: one a readlist of this version can read (and, for ``write``, update)."""
     if not path.is_file():
