@@ -197,11 +197,15 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 def parse_size(text: str) -> int:
+    """``"10k"`` -> 10000, ``"3M"`` -> 3000000."""
     text = text.strip().lower()
-    return int(float(text[:-1]) * 1000) if text.endswith("k") else int(text)
+    scale = {"k": 1000, "m": 1_000_000}.get(text[-1:])
+    return int(float(text[:-1]) * scale) if scale else int(text)
 
 
 def size_label(n: int) -> str:
+    if n % 1_000_000 == 0:
+        return f"{n // 1_000_000}M"
     return f"{n // 1000}k" if n % 1000 == 0 else str(n)
 
 

@@ -209,12 +209,17 @@ def write_bib(path: Path, n: int, seed: int = 1) -> str:
     return probe
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(description: str) -> argparse.Namespace:
+    """A generator's command line: ``N OUT [--seed S]``."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("n", type=int)
     parser.add_argument("out", type=Path)
     parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = arguments(__doc__.splitlines()[0])
     print(write_bib(args.out, args.n, args.seed))
     return 0
 

@@ -573,3 +573,112 @@ def cache_clear(ctx: Context) -> None:
     from readlist.resolve.http import cache_clear as clear
 
     click.echo(f"removed {clear(ctx.settings())} cached response(s)")
+
+
+@main.group()
+def index() -> None:
+    """Build, update and inspect the local arXiv metadata index (its file: the index setting).
+
+    \b
+    Example:
+      readlist index build arxiv.zip
+      readlist index update
+      readlist index info
+    """
+
+
+@index.command(name="build")
+@click.argument("file")
+@click.pass_obj
+@_run
+def index_build(ctx: Context, file: str) -> None:
+    """Build the index from arXiv's metadata snapshot.
+
+    FILE holds the snapshot's JSON lines: the file itself, Kaggle's .zip of it, or '-' for standard input.
+    The index is replaced only once the new one is complete: until then (and if the build is interrupted)
+    the old one stays in use. Lines that are not records are skipped and counted.
+
+    \b
+    Example:
+      readlist index build ~/Downloads/arxiv.zip
+      readlist index build arxiv-metadata-oai-snapshot.json
+      unzip -p arxiv.zip | readlist index build -
+    """
+    from readlist.index.build import build
+    from readlist.index.progress import duration, megabytes
+
+    report = build(file, ctx.settings().index)
+    for line, problem in report.problems:
+        click.echo(f"warning: {file}:{line}: {problem}; skipped", err=True)
+    if report.bad_lines > len(report.problems):
+        click.echo(f"warning: {file}: {report.bad_lines - len(report.problems):,} more bad line(s) skipped", err=True)
+    click.echo(
+        f"built {report.index}: {report.records:,} records, {report.bad_lines:,} bad line(s) skipped, "
+        f"last datestamp {report.last_datestamp or 'unknown'}, {megabytes(report.size)}, in {duration(report.seconds)}"
+    )
+
+
+@index.command(name="update")
+@click.option("--from", "from_date", metavar="YYYY-MM-DD", help="Harvest from this date, not the last datestamp.")
+@click.option(
+    "--format",
+    "prefix",
+    type=click.Choice(["arXiv", "arXivRaw"]),
+    default="arXiv",
+    show_default=True,
+    help="OAI-PMH metadata format: arXiv (authors in parts) or arXivRaw (every version's date).",
+)
+@click.pass_obj
+@_run
+def index_update(ctx: Context, from_date: str | None, prefix: str) -> None:
+    """Harvest what changed on arXiv since the index's last datestamp.
+
+    Asks arXiv's OAI-PMH interface, one request at a time at arXiv's pace. Run it again after an
+    interruption: it resumes where it stopped.
+
+    \b
+    Example:
+      readlist index update
+      readlist index update --from 2026-11-01
+    """
+    from readlist.index.harvest import update
+
+    settings = ctx.settings()
+    try:
+        report = update(settings, prefix, from_date)
+    except KeyboardInterrupt:
+        click.echo(
+            "interrupted: the records harvested so far are in the index; `readlist index update` resumes", err=True
+        )
+        sys.exit(130)
+    done = "resumed and finished the harvest" if report.resumed else "harvested"
+    pace = f"{report.requests} request(s), {report.waited:.0f} s waited at arXiv's pace"
+    if not report.records and not report.deleted:
+        click.echo(f"the index is up to date: nothing changed on arXiv since {report.from_date}; {pace}")
+    else:
+        click.echo(
+            f"{done} {report.records:,} record(s) changed since {report.from_date} ({report.new:,} new, "
+            f"{report.deleted:,} deleted) into {settings.index}; last datestamp {report.last_datestamp}; {pace}"
+        )
+    if report.bad:
+        click.echo(f"warning: {report.bad:,} record(s) without a usable id or title skipped", err=True)
+    if report.restarts:
+        click.echo(f"note: the server forgot the harvest's place {report.restarts} time(s); restarted it", err=True)
+
+
+@index.command(name="info")
+@click.pass_obj
+@_run
+def index_info(ctx: Context) -> None:
+    """Show what the index holds and how current it is.
+
+    Records, last datestamp, size on disk, the file it was built from and its last update.
+
+    \b
+    Example:
+      readlist index info
+    """
+    from readlist.index.info import describe
+
+    for label, value in describe(ctx.settings().index).items():
+        click.echo(f"{label}: {value}")

@@ -13,8 +13,10 @@ from readlist.configfile import KEYS, default_path, path, read_settings
 class Settings:
     library: Path = field(default_factory=lambda: Path(default_path("library")))
     cache: Path = field(default_factory=lambda: Path(default_path("cache")))
+    index: Path = field(default_factory=lambda: Path(default_path("index")))  # the local arXiv metadata index
     arxiv_url: str = "https://export.arxiv.org/api/query"
     s2_url: str = "https://api.semanticscholar.org/graph/v1"
+    oai_url: str = "https://oaipmh.arxiv.org/oai"  # arXiv's OAI-PMH interface (index updates)
     s2_api_key: str | None = field(default=None, repr=False)  # a secret: never printed
     arxiv_interval: float = 3.0
     s2_interval: float = 1.0

@@ -35,9 +35,15 @@ KEYS: dict[str, tuple[str, Callable[[object], object]]] = {
     "s2_interval": ("READLIST_S2_INTERVAL", float),
     "key_style": ("READLIST_KEY_STYLE", str),
     "key_pattern": ("READLIST_KEY_PATTERN", str),
+    "index": ("READLIST_INDEX", path),
+    "oai_url": ("READLIST_OAI_URL", str),
 }
 # path setting -> (platformdirs user directory, file name): where it is when no setting names it
-DEFAULT_FILES = {"library": ("data", "library.sqlite"), "cache": ("cache", "http-cache.sqlite")}
+DEFAULT_FILES = {
+    "library": ("data", "library.sqlite"),
+    "cache": ("cache", "http-cache.sqlite"),
+    "index": ("data", "arxiv-index.sqlite"),
+}
 
 
 def _user_dir(kind: str) -> str:

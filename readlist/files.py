@@ -1,7 +1,7 @@
 """Writing a file so that it is always whole: the old content or the new, never half of either.
 
 Light (os, and tempfile when a file is written): the program's fast export path and the library API write
-their output files through this one function.
+their output files through `atomic_write`; a build of the arXiv index writes its new file through `temp_beside`.
 """
 
 from __future__ import annotations
@@ -26,13 +26,7 @@ def atomic_write(path: str | os.PathLike[str]) -> Iterator[TextIO]:
         with open(path, "w", encoding="utf-8", newline="\n") as out:
             yield out
         return
-    import tempfile
-
-    folder, name = os.path.split(path)
-    folder = folder or "."
-    os.makedirs(folder, exist_ok=True)
-    _remove_orphans(folder, name)
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.{os.getpid()}.", suffix=".tmp", dir=folder)
+    fd, tmp = temp_beside(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
             yield out
@@ -43,6 +37,18 @@ def atomic_write(path: str | os.PathLike[str]) -> Iterator[TextIO]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def temp_beside(path: str | os.PathLike[str]) -> tuple[int, str]:
+    """A new, empty temporary file in ``path``'s folder (so it can be renamed over ``path``), open and named, after
+    deleting the ones a killed writer of ``path`` left there. The caller renames it over ``path`` or unlinks it."""
+    import tempfile
+
+    folder, name = os.path.split(os.fspath(path))
+    folder = folder or "."
+    os.makedirs(folder, exist_ok=True)
+    _remove_orphans(folder, name)
+    return tempfile.mkstemp(prefix=f".{name}.{os.getpid()}.", suffix=".tmp", dir=folder)
 
 
 def _remove_orphans(folder: str, name: str) -> None:

@@ -23,6 +23,8 @@ def isolated_env(tmp: Path, **extra: str) -> dict[str, str]:
         "READLIST_CACHE": str(tmp / "cache.sqlite"),
         "READLIST_ARXIV_URL": f"{UNREACHABLE}/api/query",
         "READLIST_S2_URL": f"{UNREACHABLE}/graph/v1",
+        "READLIST_INDEX": str(tmp / "arxiv-index.sqlite"),
+        "READLIST_OAI_URL": f"{UNREACHABLE}/oai",
         "READLIST_ARXIV_INTERVAL": "0",
         "READLIST_S2_INTERVAL": "0",
         **extra,

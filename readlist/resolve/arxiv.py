@@ -39,16 +39,23 @@ def _date(element: SafeET.Element | None) -> str | None:
     return value[:10] if value else None
 
 
+def parse_xml(body: bytes, speaker: str, root: str, kind: str) -> SafeET.Element:
+    """The root element of an XML answer, parsed without entity expansion or external references, and checked to
+    be ``root``; ApiError saying what ``speaker`` answered instead (``kind``: what it should have been)."""
+    try:
+        element = SafeET.fromstring(body)
+    except DefusedXmlException as exc:
+        raise ApiError(f"{speaker} answered XML with forbidden constructs ({type(exc).__name__})") from None
+    except SafeET.ParseError as exc:
+        raise ApiError(f"{speaker} answered something that is not XML ({exc})") from None
+    if element.tag != root:
+        raise ApiError(f"{speaker} answered XML that is not {kind} (root <{element.tag}>)")
+    return element
+
+
 def parse_feed(body: bytes) -> list[Record]:
     """Records from an arXiv Atom feed (2026 or classic serialization); an error feed raises ApiError."""
-    try:
-        root = SafeET.fromstring(body)
-    except DefusedXmlException as exc:
-        raise ApiError(f"arXiv answered XML with forbidden constructs ({type(exc).__name__})") from None
-    except SafeET.ParseError as exc:
-        raise ApiError(f"arXiv answered something that is not XML ({exc})") from None
-    if root.tag != f"{ATOM}feed":
-        raise ApiError(f"arXiv answered XML that is not an Atom feed (root <{root.tag}>)")
+    root = parse_xml(body, "arXiv", f"{ATOM}feed", "an Atom feed")
     records = []
     for entry in root.iter(f"{ATOM}entry"):
         entry_id = _text(entry.find(f"{ATOM}id")) or ""

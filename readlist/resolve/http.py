@@ -12,14 +12,16 @@ other status are never stored. Expiry:
 - Semantic Scholar: 7 days. Venues, DOIs and publication dates are added as papers get published.
 - Negative answers (an arXiv feed without entries, S2's title-match 404): 1 hour. arXiv sometimes returns transient
   empty feeds, and a paper missing today may be indexed tomorrow; an hour still makes an immediate re-run free.
+- arXiv's OAI-PMH pages (index updates): never cached. They are read once, into the index, and are megabytes each.
 
 Offline mode answers from the cache only, expired entries included, and raises ``NetworkError`` on a miss.
 The S2 key travels in a header spelled ``X-API-Key``, which requests-cache redacts (it compares header names
 case-sensitively, so ``x-api-key`` is listed too); headers are not part of cache keys.
 
 Rate limits: one limiter per API (keyed by the configured base URL, so two services behind one host still get
-separate limiters): one request in flight at a time, and ``interval`` seconds from the end of one request to the
-start of the next. Cache hits are answered before taking the limiter and never wait.
+separate limiters; arXiv's query API and its OAI-PMH interface share one, as they share arXiv's rate limit): one
+request in flight at a time, and ``interval`` seconds from the end of one request to the start of the next. Cache
+hits are answered before taking the limiter and never wait.
 
 Retries: 429, 500, 502, 503, 504, connection errors, timeouts and truncated bodies are retried up to ``max_retries``
 times. The wait is ``Retry-After`` (seconds or HTTP date) when given, else exponential backoff from twice the
@@ -43,7 +45,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
-from requests_cache import DEFAULT_IGNORED_PARAMS, CachedSession, SQLiteCache
+from requests_cache import DEFAULT_IGNORED_PARAMS, DO_NOT_CACHE, CachedSession, SQLiteCache
 
 from readlist.config import Settings
 from readlist.errors import ApiError, NetworkError
@@ -196,12 +198,13 @@ class Http:
         self.max_wait = max_wait
         self._session = _open_session(settings)
         self._session.hooks["response"].append(_refuse_large_body)
-        self._services = {"arxiv": settings.arxiv_url.rstrip("/"), "s2": settings.s2_url.rstrip("/")}
-        self._limiters = {
-            "arxiv": _Limiter(settings.arxiv_interval),
-            "s2": _Limiter(settings.s2_interval),
-            "other": _Limiter(0.0),
+        self._services = {
+            "arxiv": settings.arxiv_url.rstrip("/"),
+            "oai": settings.oai_url.rstrip("/"),
+            "s2": settings.s2_url.rstrip("/"),
         }
+        arxiv = _Limiter(settings.arxiv_interval)
+        self._limiters = {"arxiv": arxiv, "oai": arxiv, "s2": _Limiter(settings.s2_interval), "other": _Limiter(0.0)}
         self._timeout = (settings.connect_timeout, settings.read_timeout)
 
     def get(self, url: str, params: dict | None = None, *, headers: dict | None = None) -> requests.Response:
@@ -236,7 +239,9 @@ class Http:
     def _service(self, url: str) -> str:
         return next((name for name, base in self._services.items() if url.startswith(base)), "other")
 
-    def _expiry(self, service: str, params: dict | None, data: dict | None) -> timedelta:
+    def _expiry(self, service: str, params: dict | None, data: dict | None) -> timedelta | int:
+        if service == "oai":
+            return DO_NOT_CACHE
         if service == "arxiv":
             return EXPIRY["arxiv ids"] if "id_list" in {**(params or {}), **(data or {})} else EXPIRY["arxiv search"]
         return EXPIRY[service]
@@ -269,7 +274,7 @@ class Http:
                     return response
                 self.stats.add(requests=1)
                 if response is not None and response.status_code not in RETRY_STATUSES:
-                    return self._checked(response)
+                    return self._checked(response, cached=service != "oai")
                 if response is not None:
                     reason = f"HTTP {response.status_code}"
                 if attempt == self.max_retries:
@@ -293,11 +298,11 @@ class Http:
         base = max(2 * self._limiters[service].interval, 0.02)
         return min(self.max_wait, base * 2**attempt) * random.uniform(0.5, 1.0)
 
-    def _checked(self, response: requests.Response) -> requests.Response:
+    def _checked(self, response: requests.Response, cached: bool = True) -> requests.Response:
         if len(response.content) > MAX_BODY_BYTES:
             self.discard(response)
             raise ApiError(f"{_where(response.url)}: response exceeds the {MAX_BODY_BYTES} byte cap")
-        if getattr(response, "cache_key", None) and _is_negative(response):
+        if cached and getattr(response, "cache_key", None) and _is_negative(response):
             self._session.cache.save_response(
                 response, response.cache_key, datetime.now(UTC) + EXPIRY["negative answers"]
             )

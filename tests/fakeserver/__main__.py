@@ -20,6 +20,7 @@ def main() -> None:
     print(f"fake server with {len(server.papers)} papers on {server.base_url}", flush=True)
     print(f"  READLIST_ARXIV_URL={server.arxiv_url}", flush=True)
     print(f"  READLIST_S2_URL={server.s2_url}", flush=True)
+    print(f"  READLIST_OAI_URL={server.oai_url}", flush=True)
     server.serve_forever()
 
 

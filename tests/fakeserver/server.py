@@ -1,4 +1,5 @@
-"""A real HTTP server on 127.0.0.1 playing arXiv (/api/query) and Semantic Scholar (/graph/v1/...), with faults."""
+"""A real HTTP server on 127.0.0.1 playing arXiv (/api/query, OAI-PMH at /oai) and Semantic Scholar (/graph/v1/...),
+with faults."""
 
 from __future__ import annotations
 
@@ -15,10 +16,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from . import arxiv, s2
+from . import arxiv, oai, s2
 from .corpus import FakePaper, load_corpus
 
 FAULT_KINDS = (
+    "ok",  # no fault: answer normally (queue it before faults meant for later requests)
     "429",  # arXiv: text "Rate exceeded."; S2: the recorded JSON body and headers, no Retry-After
     "429-retry-after",
     "503",
@@ -59,7 +61,7 @@ class LoggedRequest:
     params: dict[str, list[str]]  # query string and form body, decoded
     headers: dict[str, str]  # names as sent (use ``header()`` for a case-insensitive lookup)
     body: bytes
-    service: str  # "arxiv", "s2" or "other"
+    service: str  # "arxiv", "oai", "s2" or "other"
     fault: str | None = None
     status: int | None = None
 
@@ -149,7 +151,9 @@ class Faults:
 
 
 class FakeServer:
-    """``with FakeServer() as server: server.arxiv_url, server.s2_url, server.requests(), server.faults``."""
+    """``with FakeServer() as server: server.arxiv_url, server.s2_url, server.oai_url, server.requests(),
+    server.faults``; ``server.oai`` is the OAI-PMH repository (by default the corpus's arXiv papers, see
+    `tests.fakeserver.oai`); replace it to serve other records."""
 
     def __init__(
         self,
@@ -162,6 +166,7 @@ class FakeServer:
     ) -> None:
         self.papers: list[FakePaper] = load_corpus(corpus)
         self._default_papers = self.papers
+        self.oai = self._default_oai()
         self.classic = classic  # serve the pre-2025 Atom serialization
         self.api_key = api_key  # when set, a request carrying another key gets 403
         self.faults = Faults()
@@ -184,6 +189,13 @@ class FakeServer:
     @property
     def s2_url(self) -> str:
         return f"{self.base_url}/graph/v1"
+
+    @property
+    def oai_url(self) -> str:
+        return f"{self.base_url}/oai"
+
+    def _default_oai(self) -> oai.Repository:
+        return oai.Repository([oai.snapshot_record(p) for p in self._default_papers if p.arxiv_id])
 
     def start(self) -> FakeServer:
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="fake-api", daemon=True)
@@ -210,12 +222,14 @@ class FakeServer:
         self.stop()
 
     def reset(self) -> None:
-        """Back to a clean state between tests: no faults, empty log, 2026 feeds, no expected key, first corpus."""
+        """Back to a clean state between tests: no faults, empty log, 2026 feeds, no expected key, first corpus
+        and the OAI-PMH repository made from it."""
         self.faults.reset()
         self.clear_log()
         self.classic = False
         self.api_key = None
         self.papers = self._default_papers
+        self.oai = self._default_oai()
 
     def set_corpus(self, corpus: Path | list[dict] | None) -> None:
         self.papers = load_corpus(corpus)
@@ -238,6 +252,8 @@ class FakeServer:
         """Status, body, content type and extra headers for a request without a fault."""
         if req.service == "arxiv":
             return self._arxiv(req)
+        if req.service == "oai":
+            return 200, self.oai.answer(req.params, self.oai_url), "text/xml; charset=utf-8", {}
         if req.service == "s2":
             sent = req.header("x-api-key")
             if self.api_key is not None and sent is not None and sent != self.api_key:
@@ -289,6 +305,8 @@ class FakeServer:
         return self.respond(req)  # hang, reset, truncate, huge, huge-chunked: the transport does the damage
 
     def _empty(self, req: LoggedRequest) -> tuple[int, bytes, str, dict[str, str]]:
+        if req.service == "oai":
+            return 200, b"", "text/xml", {}
         if req.service == "arxiv":
             return 200, arxiv.feed([], 0, 0, 10, "search_query=&id_list=&start=0&max_results=10", self.classic), "", {}
         path = req.path[len("/graph/v1") :]
@@ -335,7 +353,9 @@ class _Handler(BaseHTTPRequestHandler):
         if "form-urlencoded" in (self.headers.get("Content-Type") or ""):
             for name, values in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items():
                 params.setdefault(name, []).extend(values)
-        service = "arxiv" if url.path == "/api/query" else "s2" if url.path.startswith("/graph/v1/") else "other"
+        service = {"/api/query": "arxiv", "/oai": "oai"}.get(url.path) or (
+            "s2" if url.path.startswith("/graph/v1/") else "other"
+        )
         req = LoggedRequest(now, self.command, url.path, self.path, params, dict(self.headers.items()), body, service)
         app.record(req)
         req.fault = app.faults.next(service, now)
