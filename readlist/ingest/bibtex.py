@@ -159,12 +159,9 @@ def _to_entry(block: Block, key: str | None, parent: Block | None, source: str, 
     notes: list[str] = []
     if NOTES_FIELD in own:
         notes = note_paragraphs(own[NOTES_FIELD].value)
-    elif STATE_FIELD in own and "note" in own:
-        # an export of an earlier readlist: its `note` held readlist's notes (after "unresolved" when pending)
-        paragraphs = _PARAGRAPH.split(own["note"].value)
-        if STATUS_FIELD in own and paragraphs[:1] == ["unresolved"]:
-            paragraphs = paragraphs[1:]
-        notes = [n for n in (latex_to_text(p) for p in paragraphs) if n]
+    elif STATUS_FIELD in own and "note" in own and _PARAGRAPH.split(own["note"].value)[0].strip() == "unresolved":
+        # a pending paper exported by an earlier readlist: its `note` held "unresolved", then readlist's notes
+        notes = note_paragraphs(own["note"].value)[1:]
         kept = [f for f in kept if f.name.lower() != "note"]
     state = own[STATE_FIELD].value.strip() if STATE_FIELD in own else None
     if state is not None and state not in READ_STATES:
@@ -234,8 +231,8 @@ def _date(fields: dict, warn) -> PartialDate | None:
         return None
     month_field = fields.get("month")
     month = _month(latex_to_text(month_field.value)) if month_field is not None else None
-    if month_field is not None and month is None and month_field.value.strip():
-        warn(f"month {month_field.value!r} is not a month; kept as written")
+    if month_field is not None and month is None and month_field.value.strip().isdigit():
+        warn(f"month {month_field.value!r} is not a month number (1-12); kept as written")
     return PartialDate(int(m.group(1)), month)
 
 

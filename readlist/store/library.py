@@ -352,6 +352,7 @@ class Store:
                 batch.attach(pid, entry)
                 stored.append((pid, False))
         batch.write()
+        bibrecords.mark_crossref_parents(self.conn, entries)
         self.warnings += batch.warnings
         return stored
 

@@ -90,13 +90,14 @@ def _stored_texts_query(
     if missing:
         conditions.append("c.paper_id IS NULL")
     join = "LEFT JOIN export_cache c ON c.paper_id = p.id AND c.format = ? AND c.variant = ?"
-    return f"SELECT {columns} FROM papers p {join}{_where_clause(conditions)} ORDER BY p.key", [fmt, variant, *args]
+    order = "p.crossref_parent, p.key"  # a cross-referenced entry after those that name it (BibTeX needs that)
+    return f"SELECT {columns} FROM papers p {join}{_where_clause(conditions)} ORDER BY {order}", [fmt, variant, *args]
 
 
 def missing_texts(
     conn: sqlite3.Connection, fmt: str, variant: str, keys: Collection[str] | None = None, **filters: str | None
 ) -> list[int]:
-    """The ids of the selected papers (`stored_texts`) without a stored text of that variant, in key order."""
+    """The ids of the selected papers (`stored_texts`) without a stored text of that variant, in export order."""
     query, args = _stored_texts_query("p.id", fmt, variant, keys, filters, missing=True)
     return [row[0] for row in conn.execute(query, args)]
 
@@ -105,7 +106,8 @@ def stored_texts(
     conn: sqlite3.Connection, fmt: str, variant: str, keys: Collection[str] | None = None, **filters: str | None
 ) -> sqlite3.Cursor:
     """``(paper id, text)`` of each selected paper (``filters`` as in `where`, and only papers with one of
-    ``keys`` if given), in key order: its stored ``fmt`` text (UTF-8) rendered with ``variant``, or None."""
+    ``keys`` if given), in export order (key order, papers another's ``crossref`` names last): its stored ``fmt``
+    text (UTF-8) rendered with ``variant``, or None."""
     rows = conn.cursor()
     rows.row_factory = None
     return rows.execute(*_stored_texts_query("p.id, c.text", fmt, variant, keys, filters, missing=False))

@@ -4,6 +4,10 @@
 -- ...]} in the file's order (readlist.model.BibRecord). NULL for a paper that no .bib entry brought.
 ALTER TABLE papers ADD COLUMN bib TEXT;
 
+-- 1 for a paper that another's `crossref` names: exports write such papers after all others, as BibTeX needs
+-- a cross-referenced entry to come after the entries that name it.
+ALTER TABLE papers ADD COLUMN crossref_parent INTEGER NOT NULL DEFAULT 0;
+
 -- An author's name parts as the source split them (JSON [first, von, last, jr], decoded); NULL when the source
 -- gave only a display name (arXiv, pages), which readlist then splits by BibTeX's rules.
 ALTER TABLE authors ADD COLUMN parts TEXT;
