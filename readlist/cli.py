@@ -99,7 +99,11 @@ def _progress(ctx: Context):
 def _summarize(report: Report, verb: str) -> None:
     for problem in report.problems:
         click.echo(f"error: {problem}", err=True)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     parts = [f"{verb} {report.added} new paper(s)", f"{report.merged} already in the library"]
+    if report.duplicates:
+        parts.append(f"{report.duplicates} flagged as possible duplicates (readlist list --status duplicate)")
     if report.statuses:
         parts.append(", ".join(f"{n} {s}" for s, n in sorted(report.statuses.items())))
     if report.requests or report.cache_hits:
@@ -341,6 +345,24 @@ def rm(ctx: Context, papers: tuple[str, ...], yes: bool) -> None:
         click.confirm(f"Remove {len(papers)} paper(s)?", abort=True)
     for key in ctx.open().remove(papers):
         click.echo(f"removed {key}")
+
+
+@main.command()
+@click.argument("paper")
+@click.argument("into")
+@click.pass_obj
+@_run
+def merge(ctx: Context, paper: str, into: str) -> None:
+    """Merge PAPER into INTO: notes, tags, sources and read state move to INTO, and PAPER's key stays an alias
+    of INTO (`readlist show`, `export --aux` and biblatex's `ids` still know it).
+
+    \b
+    Example:
+      readlist list --status duplicate
+      readlist merge BellmanDPBook bellman-science66
+    """
+    p = ctx.open().merge(paper, into)
+    click.echo(f"{p.key}: merged; also known as {', '.join(p.aliases)}")
 
 
 @main.command()

@@ -198,3 +198,4 @@ class Paper:
     bib: BibRecord | None = None  # the imported .bib entry, as written
     author_parts: list[NameParts | None] = field(default_factory=list)  # per author, when the source split it
     aliases: list[str] = field(default_factory=list)  # keys of papers merged into this one
+    duplicates: list[str] = field(default_factory=list)  # keys of papers flagged as possibly the same (`get`)

@@ -253,7 +253,8 @@ def scan(text: str) -> Scan:
         except _Error as exc:
             line = reader.line_at(start)
             problems.append((line, _where(kind, text, open_pos) + exc.message))
-            nxt = _LINE_START_AT.search(text, max(exc.pos, open_pos))
+            # resume at the next line starting with "@" (the one the error stopped at, if it does)
+            nxt = _LINE_START_AT.search(text, max(text.rfind("\n", open_pos, exc.pos + 1), open_pos))
             pos = nxt.start() + 1 if nxt else len(text)
             continue
         if block is not None:

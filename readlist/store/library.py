@@ -204,6 +204,7 @@ class Store:
         if not papers:
             raise ReadlistError(f"no paper #{paper_id}")
         paper = papers[0]
+        paper.duplicates = self.possible_duplicates(paper_id)
         paper.candidates = [
             Candidate(Record(**json.loads(r["record"])), r["score"], json.loads(r["evidence"]))
             for r in self.conn.execute("SELECT * FROM candidates WHERE paper_id = ? ORDER BY rank", (paper_id,))
