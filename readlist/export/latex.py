@@ -40,11 +40,14 @@ GREEK = {
     "Ψ": "Psi", "Ω": "Omega", "∞": "infty", "≤": "leq", "≥": "geq", "≈": "approx", "→": "rightarrow",
     "←": "leftarrow", "∈": "in", "∑": "sum", "∂": "partial", "∇": "nabla", "≠": "neq",
 }  # fmt: skip
+# The escapes Zotero's BibTeX import, BibTeX, biber and readlist's own decoder all read back: no \text... commands.
+# A brace is \{ or \}; in a value whose braces do not pair up, each is paired with an invisible one
+# (``\{\vphantom{\}}``, as Zotero writes them), since BibTeX counts every brace, escaped or not.
 SPECIALS = {
-    "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "$": r"\$", "&": r"\&",
-    "%": r"\%", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-    "<": r"\textless{}", ">": r"\textgreater{}",
+    "\\": r"$\backslash$", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_",
+    "~": r"\~{}", "^": r"\^{}", "<": r"$<$", ">": r"$>$",
 }  # fmt: skip
+_LONE_BRACE = {r"\{": r"\{\vphantom{\}}", r"\}": r"\vphantom{\{}\}"}
 # Commands allowed inside kept $...$ math; anything else is written as text, so no title can run TeX code.
 MATH_COMMANDS = frozenset(GREEK.values()) | frozenset(
     "varepsilon vartheta varphi ell times cdot cdots ldots pm mp le ge ll gg sim simeq propto infty "
@@ -148,6 +151,8 @@ def escape(text: str, ascii: bool = False, protect: bool = False, stacked: bool 
         pos = m.end()
     out.append(_words(text[pos:], ascii, stacked, protect, sentence_case, first=pos == 0))
     result = "".join(out)
+    if ("\\{" in result or "\\}" in result) and not braces_balanced(result):
+        result = re.sub(r"\\[{}]", lambda m: _LONE_BRACE[m.group()], result)
     return _LIGATURE.sub(r"\1{}`", result) if "`" in result else result  # "?`" is TeX's ligature for "¿"
 
 

@@ -67,6 +67,8 @@ VERBATIM = frozenset("url nolinkurl path verb doi".split())
 INVISIBLE = frozenset("vphantom phantom hphantom".split())
 _ESCAPED = {"&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "{", "}": "}", " ": " ", ",": " ", ";": " ",
             ":": " ", "!": "", "-": "", "/": "", "@": "", "\\": " ", "\n": " ", "\t": " ", "\r": " "}  # fmt: skip
+# math that stands for one character: how exporters (readlist's, Mendeley's) escape < > \\ | in text
+_MATH_CHARACTERS = {"$<$": "<", "$>$": ">", "$\\backslash$": "\\", "$|$": "|", "$\\sim$": "~"}
 _CONTROL = re.compile(r"\\(?:([A-Za-z]+)|(.))", re.S)
 _SPACES = re.compile(r"[ \t\r\n]*")
 _PLAIN = re.compile(r"[^\\{}$~]+")
@@ -142,8 +144,13 @@ class _Decoder:
                 pos = m.end()
 
     def math(self, pos: int, end: int, out: list[str]) -> int:
-        """``$...$`` (or ``$$...$$``) kept as typed; a lone ``$`` is kept too."""
+        """``$...$`` (or ``$$...$$``) kept as typed, but for the math that escapes one character (``$<$``); a
+        lone ``$`` is kept too."""
         text = self.text
+        for body, char in _MATH_CHARACTERS.items():
+            if text.startswith(body, pos):
+                out.append(char)
+                return pos + len(body)
         delim = "$$" if text.startswith("$$", pos) else "$"
         i = pos + len(delim)
         while True:
@@ -229,8 +236,10 @@ class _Decoder:
                 if close > after:
                     out.append(text[after + 1 : close])
                     return close + 1
-        if name in INVISIBLE:
-            return self.argument(after, end)[2]
+        if name in INVISIBLE:  # \vphantom{\}}: prints nothing; an argument with letters is kept as typed below
+            start, stop, nxt = self.argument(after, end)
+            if not any(ch.isalnum() for ch in text[start:stop]):
+                return nxt
         if name == "href":  # \href{url}{text}: the text, then the address
             start, stop, nxt = self.argument(after, end)
             url = text[start:stop]
