@@ -474,9 +474,14 @@ def export(
         known = {p.key for p in rl.papers()}
         for missing in sorted(set(keys) - known):
             click.echo(f"warning: {aux}: cited key {missing!r} is not in the library", err=True)
+    from readlist.export.latex import TRANSLITERATED
+
     n = rl.export(fmt, output, _filters(status, tag, state, search), options, stream=sys.stdout, keys=keys)
     if output is not None:
         click.echo(wrote(n, output), err=True)
+    if TRANSLITERATED:
+        named = ", ".join(f"{ch} -> {text or '(dropped)'}" for ch, text in sorted(TRANSLITERATED.items()))
+        click.echo(f"warning: --ascii: characters pdflatex cannot set were written in ASCII: {named}", err=True)
 
 
 @main.command()

@@ -9,6 +9,7 @@ pdflatex's UTF-8 support has no glyph for them.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -47,6 +48,8 @@ SPECIALS = {
     "\\": r"$\backslash$", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_",
     "~": r"\~{}", "^": r"\^{}", "<": r"$<$", ">": r"$>$",
 }  # fmt: skip
+# math that importers (readlist's among them) read as the one character it escapes: such text is not kept as math
+_ONE_CHARACTER_MATH = frozenset(["$<$", "$>$", "$\\backslash$", "$|$", "$\\sim$"])
 _LONE_BRACE = {r"\{": r"\{\vphantom{\}}", r"\}": r"\vphantom{\{}\}"}
 # Commands allowed inside kept $...$ math; anything else is written as text, so no title can run TeX code.
 MATH_COMMANDS = frozenset(GREEK.values()) | frozenset(
@@ -121,7 +124,26 @@ def _char(ch: str, ascii: bool, stacked: bool = True) -> str:
             cmd = ACCENTS[mark]
             out = f"\\{cmd}{{{out}}}" if cmd.isalpha() or len(out) > 1 else f"\\{cmd}{out}"
         return "{" + out + "}"
+    if ascii and not _CJK.match(unicodedata.name(ch, "")):
+        return _transliterated(ch)  # emoji and other symbols pdflatex cannot set
     return ch  # no escape (CJK, ...): UTF-8, see docs/exports.md for pdflatex
+
+
+# CJK letters stay UTF-8 even with --ascii: CJKutf8 sets them under pdflatex (docs/exports.md)
+_CJK = re.compile(r"CJK|HIRAGANA|KATAKANA|HANGUL|BOPOMOFO|IDEOGRAPHIC|FULLWIDTH|HALFWIDTH")
+# what --ascii transliterated (or dropped) since the caller last looked: the CLI names them in a warning
+TRANSLITERATED: dict[str, str] = {}
+
+
+def _transliterated(ch: str) -> str:
+    """A character with no LaTeX escape, in ASCII (anyascii: 🚀 -> ``:rocket:``), or nothing."""
+    from anyascii import anyascii
+
+    text = anyascii(ch)
+    if text and not text.isprintable():
+        text = ""
+    TRANSLITERATED[ch] = text
+    return _text(text, True) if text else ""
 
 
 def _text(text: str, ascii: bool, stacked: bool = True) -> str:
@@ -144,7 +166,7 @@ def escape(text: str, ascii: bool = False, protect: bool = False, stacked: bool 
     pos = 0
     sentence_case = protect and _is_sentence_case(text)
     for m in _MATH.finditer(text):
-        if not _is_math(m.group(1)) or BLOCK_START.search(m.group(1)):
+        if not _is_math(m.group(1)) or BLOCK_START.search(m.group(1)) or m.group(0) in _ONE_CHARACTER_MATH:
             continue
         out.append(_words(text[pos : m.start()], ascii, stacked, protect, sentence_case, first=pos == 0))
         out.append("{$" + m.group(1) + "$}" if protect else "$" + m.group(1) + "$")
@@ -152,7 +174,9 @@ def escape(text: str, ascii: bool = False, protect: bool = False, stacked: bool 
     out.append(_words(text[pos:], ascii, stacked, protect, sentence_case, first=pos == 0))
     result = "".join(out)
     if ("\\{" in result or "\\}" in result) and not braces_balanced(result):
-        result = re.sub(r"\\[{}]", lambda m: _LONE_BRACE[m.group()], result)
+        # in the text pieces only (math kept as typed balances either way; see _is_math)
+        pair = functools.partial(re.sub, r"\\[{}]", lambda m: _LONE_BRACE[m.group()])
+        result = "".join(pair(piece) if i % 2 == 0 else piece for i, piece in enumerate(out))
     return _LIGATURE.sub(r"\1{}`", result) if "`" in result else result  # "?`" is TeX's ligature for "¿"
 
 
