@@ -32,6 +32,7 @@ def fields_read(text: str, expressions: bool = True) -> dict[str, dict[str, str]
             )
     return out
 
+
 # Generated .bib text: keys and field names with any character bibtexparser takes as part of them, values with
 # nested braces, quotes, commas, "=", "@", "%", "#", accents, LaTeX and line breaks.
 space = st.sampled_from(["", " ", "  ", "\n", "\t", "\n  ", "\r\n", "\u00a0", "\u2003", " \n\n\t"])
@@ -83,7 +84,6 @@ def bib_files(draw: st.DrawFn) -> str:
         out.append(head + ",".join(fields) + (trailing if fields else "") + draw(space) + "}")
         out.append(draw(st.sampled_from(["\n", "\n\n", " ", "\n% comment\n", "", '@comment{a {b, c} "d}\n'])))
     return "".join(out)
-
 
 
 @SETTINGS
@@ -327,5 +327,3 @@ def test_readlists_own_exports_take_the_fast_path(paper_list: list[Paper], bibla
     assert {k: {n: v for n, v in f.items() if "#" not in v} for k, f in fields_read(text).items()} == {
         k: {n: v for n, v in f.items() if "#" not in v} for k, f in bibtexparser_fields(text).items()
     }
-
-

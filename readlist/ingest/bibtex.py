@@ -99,10 +99,7 @@ def parse_bib(text: str, source: str) -> BibFile:
                 warn(f"repeats the entry at line {seen} exactly; kept once")
                 continue
             else:
-                warn(
-                    f"repeats the key of the entry at line {seen} (BibTeX ignores this one); kept under a new key "
-                    "and flagged as a possible duplicate"
-                )
+                warn(f"repeats the key of the entry at line {seen} (BibTeX ignores this one); kept under a new key")
                 key = None
         parent = None
         crossref = _get(block, "crossref")
@@ -173,6 +170,8 @@ def _to_entry(block: Block, key: str | None, parent: Block | None, source: str, 
     if eprint and prefix in ("arxiv", ""):
         arxiv = split_arxiv_id(re.sub(r"^arxiv:\s*", "", eprint, flags=re.IGNORECASE))
     doi = normalize_doi(verbatim_text(raw("doi"))) if raw("doi").strip() else None
+    if doi and arxiv and doi == f"10.48550/arxiv.{arxiv[0]}":
+        doi = None  # the arXiv id again, as DataCite's DOI (the entry keeps the field as written)
     names = [p.decoded() for p in parse_names(raw("author"))]
     title = text("title")
     return Entry(

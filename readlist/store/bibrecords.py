@@ -1,5 +1,5 @@
 """What the library keeps of imported .bib files besides papers: name parts, key aliases, possible duplicates,
-@preamble blocks, and a paper taking a .bib entry's record (migration 0006_bib_records.sql).
+@preamble blocks, and a paper taking a .bib entry's record (migration 0005_bib_records.sql).
 
 Kept apart from `readlist.store.library` so that the identity rules (one paper per arXiv id, DOI or title) stay
 in one place there; this module says only what happens to .bib records.
