@@ -88,7 +88,7 @@ def compare(original: str, exported: str) -> Comparison:
         if new_type != entry_type:
             result.types_changed.append(f"{key}: {entry_type} -> {new_type}")
         for name, value in fields.items():
-            if name in OWN or name in ("annote",) and "annote" in new_fields:
+            if name in OWN or (name in ("annote",) and "annote" in new_fields):
                 continue
             if name not in new_fields:
                 result.fields_dropped[name] += 1
@@ -127,7 +127,7 @@ def pybtex_fields(text: str) -> dict[str, dict[str, str]]:
     return out
 
 
-def reader_differences(original: str, exported: str, read) -> list[str]:  # noqa: ANN001
+def reader_differences(original: str, exported: str, read) -> list[str]:
     """Fields of the original that ``read`` (bibtexparser_fields or pybtex_fields) reads otherwise in the export."""
     before, after = read(original), read(exported)
     diffs = []
@@ -234,8 +234,8 @@ def main() -> None:
             totals["warnings"] += len(warnings) if flavor == "bibtex" else 0
             dropped.update(c.fields_dropped)
             if c.keys_lost or c.types_changed or c.fields_dropped or c.fields_changed or first != second:
-                print(bib.name, flavor, c.keys_lost[:3], c.types_changed[:3], dict(c.fields_dropped), c.fields_changed[:3],
-                      "stable" if first == second else "UNSTABLE")  # fmt: skip
+                stable = "stable" if first == second else "UNSTABLE"
+                print(bib.name, flavor, c.keys_lost[:3], c.types_changed[:3], dict(c.fields_dropped), stable)
     for name, value in sorted(totals.items()):
         print(f"{name}: {value}")
 

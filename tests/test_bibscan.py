@@ -172,7 +172,10 @@ def test_keys_as_bibtex_reads_them_and_repeats_and_missing_keys_keep_the_entry()
 
 
 def test_crossref_is_matched_without_case_and_inherited_for_matching_only() -> None:
-    text = "@inproceedings{a, title = {Paper}, crossref = {CONF}}\n@proceedings{conf, title = {The Conference}, year = 1999}"
+    text = (
+        "@inproceedings{a, title = {Paper}, crossref = {CONF}}\n"
+        "@proceedings{conf, title = {The Conference}, year = 1999}"
+    )
     child = parse_bib(text, "x.bib").entries[0]
     assert child.venue == "The Conference" and child.date.year == 1999
     assert ("crossref", "CONF", None) in child.bib.fields and len(child.bib.fields) == 2

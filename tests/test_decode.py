@@ -75,7 +75,7 @@ def test_what_the_issue_found_deleted_is_decoded_or_kept(value: str, text: str) 
     assert latex_to_text(value) == text
 
 
-bib_values = field_text.filter(lambda v: braces_balanced(v) and "\\" != v[-1:])
+bib_values = field_text.filter(lambda v: braces_balanced(v) and v[-1:] != "\\")
 
 
 @SETTINGS

@@ -4,8 +4,8 @@
 Unicode NFC, whitespace runs (Python's ``str.split``: NEL and U+2028 too) collapsed to one space and trimmed
 (the importer does this for every field), control characters read as spaces and other invisible format
 characters (Unicode category C: RTL marks, zero-width joiners, ...) dropped, because pdflatex has no glyph for
-them and the exporter leaves them out. A name is the same when the importer reads back the parts the exporter split it into
-(``keys.parse_name``), by BibTeX's rules.
+them and the exporter leaves them out. A name is the same when the importer reads back the parts the exporter
+split it into (``keys.parse_name``), by BibTeX's rules.
 ``--ascii`` output is only checked to parse: it writes Greek letters as math and dashes and quotes as TeX
 ligatures, which the importer keeps as typed.
 """
