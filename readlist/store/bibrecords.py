@@ -101,28 +101,22 @@ def without_held_ids(conn: sqlite3.Connection, record: Record, paper_id: int) ->
     return dataclasses.replace(record, **changes) if changes else record
 
 
-def mark_crossref_parents(conn: sqlite3.Connection, entries: Iterable[Entry]) -> None:
-    """Mark the papers that these entries' ``crossref`` fields name (keys compare without case, as in BibTeX) with
-    their depth: 1 for a parent, 2 for the parent of a parent, ... Exports write deeper ones later."""
-    parent_of: dict[str, str] = {}
+def mark_crossrefs(conn: sqlite3.Connection, entries: Iterable[Entry]) -> None:
+    """Mark the papers these entries' ``crossref`` fields tie together: the entries that have one and the entries
+    they name (keys compare without case, as in BibTeX). Exports write them after all others, in the order they
+    were imported: as the file had them, which puts a cross-referenced entry after those that name it, as BibTeX
+    needs (and keeps chains of crossrefs, which BibTeX does not support, as they were)."""
+    keys = set()
     for e in entries:
         if e.bib is None or not e.key:
             continue
         for name, value, _ in e.bib.fields:
             if name.lower() == "crossref" and value.strip():
-                parent_of[e.key.lower()] = value.strip().lower()
-    depth: dict[str, int] = {}
-    for child in parent_of:
-        key, level, seen = child, 0, {child}
-        while key in parent_of and parent_of[key] not in seen:
-            key, level = parent_of[key], level + 1
-            seen.add(key)
-            depth[key] = max(depth.get(key, 0), level)
-    if depth:
+                keys |= {e.key.lower(), value.strip().lower()}
+    if keys:
         conn.execute(
-            "UPDATE papers SET crossref_parent = max(crossref_parent, j.value) FROM json_each(?) j"
-            " WHERE lower(papers.key) = j.key",
-            (json.dumps(depth),),
+            "UPDATE papers SET in_crossref = 1 WHERE lower(key) IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(keys)),),
         )
 
 

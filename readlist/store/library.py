@@ -353,7 +353,7 @@ class Store:
                 batch.attach(pid, entry)
                 stored.append((pid, False))
         batch.write()
-        bibrecords.mark_crossref_parents(self.conn, entries)
+        bibrecords.mark_crossrefs(self.conn, entries)
         self.warnings += batch.warnings
         return stored
 

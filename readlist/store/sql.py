@@ -90,7 +90,8 @@ def _stored_texts_query(
     if missing:
         conditions.append("c.paper_id IS NULL")
     join = "LEFT JOIN export_cache c ON c.paper_id = p.id AND c.format = ? AND c.variant = ?"
-    order = "p.crossref_parent, p.key"  # a cross-referenced entry after those that name it (BibTeX needs that)
+    # papers tied by crossref last, in the order they were imported (migration 0005 says why); others by key
+    order = "p.in_crossref, CASE WHEN p.in_crossref THEN p.id END, p.key"
     return f"SELECT {columns} FROM papers p {join}{_where_clause(conditions)} ORDER BY {order}", [fmt, variant, *args]
 
 
@@ -106,8 +107,8 @@ def stored_texts(
     conn: sqlite3.Connection, fmt: str, variant: str, keys: Collection[str] | None = None, **filters: str | None
 ) -> sqlite3.Cursor:
     """``(paper id, text)`` of each selected paper (``filters`` as in `where`, and only papers with one of
-    ``keys`` if given), in export order (key order, papers another's ``crossref`` names last): its stored ``fmt``
-    text (UTF-8) rendered with ``variant``, or None."""
+    ``keys`` if given), in export order (key order; papers tied by ``crossref`` last, in import order): its stored
+    ``fmt`` text (UTF-8) rendered with ``variant``, or None."""
     rows = conn.cursor()
     rows.row_factory = None
     return rows.execute(*_stored_texts_query("p.id, c.text", fmt, variant, keys, filters, missing=False))

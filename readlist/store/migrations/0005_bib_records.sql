@@ -4,9 +4,10 @@
 -- ...]} in the file's order (readlist.model.BibRecord). NULL for a paper that no .bib entry brought.
 ALTER TABLE papers ADD COLUMN bib TEXT;
 
--- 1 for a paper that another's `crossref` names: exports write such papers after all others, as BibTeX needs
--- a cross-referenced entry to come after the entries that name it.
-ALTER TABLE papers ADD COLUMN crossref_parent INTEGER NOT NULL DEFAULT 0;
+-- 1 for a paper tied to another by `crossref` (it has one, or another's names it): exports write these after all
+-- others, in the order they were imported, which keeps a cross-referenced entry after the entries that name it,
+-- as BibTeX needs.
+ALTER TABLE papers ADD COLUMN in_crossref INTEGER NOT NULL DEFAULT 0;
 
 -- An author's name parts as the source split them (JSON [first, von, last, jr], decoded); NULL when the source
 -- gave only a display name (arXiv, pages), which readlist then splits by BibTeX's rules.
