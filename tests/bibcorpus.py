@@ -128,8 +128,12 @@ def pybtex_fields(text: str) -> dict[str, dict[str, str]]:
 
 
 def reader_differences(original: str, exported: str, read) -> list[str]:
-    """Fields of the original that ``read`` (bibtexparser_fields or pybtex_fields) reads otherwise in the export."""
+    """Fields of the original that ``read`` (bibtexparser_fields or pybtex_fields) reads otherwise in the export.
+
+    Where that reader misreads the original itself (bibtexparser ends a "..." value at a quote inside braces,
+    which BibTeX reads as text), the export is compared with what BibTeX reads there (readlist's reader)."""
     before, after = read(original), read(exported)
+    truth = _entries(original)
     diffs = []
     for key, fields in before.items():
         new = after.get(key)
@@ -139,9 +143,24 @@ def reader_differences(original: str, exported: str, read) -> list[str]:
         for name, value in fields.items():
             if name in OWN or (read is bibtexparser_fields and "#" in value):
                 continue  # bibtexparser does not join `#` pieces: it keeps the expression as a string
-            if new.get(name) != value:
-                diffs.append(f"{key}.{name}: {value!r} -> {new.get(name)!r}")
+            if new.get(name) == value:
+                continue
+            written = truth.get(key, ("", {}))[1].get(name)
+            if read is bibtexparser_fields and written is not None and written != value and new.get(name) == written:
+                continue  # bibtexparser misread the original; it reads the export as BibTeX reads the original
+            diffs.append(f"{key}.{name}: {value!r} -> {new.get(name)!r}")
     return diffs
+
+
+def misread_by_bibtexparser(original: str) -> list[str]:
+    """Fields bibtexparser reads otherwise than BibTeX in the original (quotes inside braces in "..." values)."""
+    truth, read = _entries(original), bibtexparser_fields(original)
+    return [
+        f"{key}.{name}"
+        for key, fields in read.items()
+        for name, value in fields.items()
+        if "#" not in value and key in truth and truth[key][1].get(name, value) != value
+    ]
 
 
 # -- compiling ---------------------------------------------------------------------------------------------------
