@@ -77,11 +77,12 @@ class ReadingList:
         # .bib entries are the user's records: stored at once (as pending), whatever the network does
         bib_entries = parsed.entries if not resolve else [e for e in parsed.entries if e.bib is not None]
         new_bib: list[int] = []
-        if bib_entries or parsed.preambles:
+        if bib_entries or parsed.preambles or parsed.aliases:
             with self.store.transaction(bulk=True):
                 before = self.store.count(Filters(status="duplicate"))
                 self.store.add_preambles(parsed.preambles)
                 stored = self.store.add_entries(bib_entries, Outcome("pending", reason=NOT_RESOLVED), pattern)
+                self.store.add_aliases(parsed.aliases)
                 report.duplicates = self.store.count(Filters(status="duplicate")) - before
             report.warnings += self.store.warnings
             self.store.warnings.clear()
@@ -262,15 +263,46 @@ class ReadingList:
         options: ExportOptions | None = None,
         stream: TextIO | None = None,
         keys: Sequence[str] | None = None,
+        aliases: dict[str, str] | None = None,
     ) -> int:
-        """Write the selected papers; a file is replaced atomically (old or new, never half)."""
+        """Write the selected papers; a file is replaced atomically (old or new, never half).
+
+        ``aliases`` (cited alias -> the paper's key, from ``cited``): in the BibTeX flavour each is also written
+        as a copy of its paper's entry under that key (BibTeX has no aliases; biblatex's ``ids`` field has)."""
         from readlist.export import export, get_exporter
         from readlist.export.base import ExportOptions
 
         exporter = get_exporter(fmt)
         options = options or ExportOptions()
+
+        def write(out: TextIO) -> int:
+            n = export(self.store, exporter, out, options, filters, keys)
+            if aliases and fmt == "bibtex" and options.flavor == "bibtex":
+                from readlist.export.bibtex import alias_copy
+
+                for alias, key in sorted(aliases.items()):
+                    out.write("\n" + alias_copy(self.get(key), alias, options))
+            return n
+
         if output is None:
             assert stream is not None
-            return export(self.store, exporter, stream, options, filters, keys)
+            return write(stream)
         with atomic_write(output) as out:
-            return export(self.store, exporter, out, options, filters, keys)
+            return write(out)
+
+    def cited(self, keys: Sequence[str]) -> tuple[list[str], dict[str, str], list[str]]:
+        """What a document cites (``keys`` from its .aux), as ``export`` takes it: the papers' keys (an alias
+        stands for its paper), the cited aliases (alias -> key), and the keys the library does not know."""
+        found: list[str] = []
+        aliases: dict[str, str] = {}
+        unknown: list[str] = []
+        for key in keys:
+            try:
+                paper_key = self.store.key_of(key)
+            except ReadlistError:
+                unknown.append(key)
+                continue
+            found.append(paper_key)
+            if paper_key != key:
+                aliases[key] = paper_key
+        return found, aliases, sorted(unknown)

@@ -470,13 +470,16 @@ def export(
         keys = cited_keys(aux)
         if "*" in keys:  # \nocite{*}: the whole library
             keys = None
+    aliases: dict[str, str] = {}
     if keys is not None:
-        known = {p.key for p in rl.papers()}
-        for missing in sorted(set(keys) - known):
+        keys, aliases, unknown = rl.cited(keys)
+        for missing in unknown:
             click.echo(f"warning: {aux}: cited key {missing!r} is not in the library", err=True)
     from readlist.export.latex import TRANSLITERATED
 
-    n = rl.export(fmt, output, _filters(status, tag, state, search), options, stream=sys.stdout, keys=keys)
+    n = rl.export(
+        fmt, output, _filters(status, tag, state, search), options, stream=sys.stdout, keys=keys, aliases=aliases
+    )
     if output is not None:
         click.echo(wrote(n, output), err=True)
     if TRANSLITERATED:

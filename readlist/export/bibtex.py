@@ -257,6 +257,17 @@ class BibtexExporter(EntryExporter):
                 yield name, value if balanced(value) else esc(value)
 
 
+ALIAS_FIELD = "readlist-alias-of"
+
+
+def alias_copy(paper: Paper, alias: str, options: ExportOptions) -> str:
+    """``paper``'s BibTeX entry under one of its aliases (a key merged into it, that a document still cites),
+    marked with ``readlist-alias-of`` so that an import takes it for the alias it is, not for a paper."""
+    text = BibtexExporter().entry(paper, options, "bibtex")
+    head, _, rest = text.partition(",\n")
+    return f"{head[: head.index('{') + 1]}{alias},\n  {ALIAS_FIELD} = {{{paper.key}}},\n{rest}"
+
+
 def _field(name: str, value: str) -> str:
     """``  name = {value}``; a bare value (a macro) without braces. An ``@`` that bibtexparser-based importers
     would take for a new entry is braced in a value readlist wrote, never in one the user wrote (``Raw``)."""

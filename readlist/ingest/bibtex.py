@@ -23,6 +23,7 @@ from readlist.states import READ_STATES
 # readlist's own fields: other tools ignore them; they hold state, not the user's record
 STATE_FIELD = "readlist-state"
 STATUS_FIELD = "readlist-status"
+ALIAS_FIELD = "readlist-alias-of"  # a copy readlist wrote of a paper's entry under one of its aliases
 OWN_FIELDS = (STATE_FIELD, STATUS_FIELD)
 NOTES_FIELD = "annote"  # user notes, one paragraph each (Zotero makes each entry's annote a child note)
 VERBATIM = ("url", "doi", "eprint")  # read as URLs and identifiers: only escapes are undone
@@ -42,6 +43,7 @@ class BibFile:
     problems: list[InputError] = field(default_factory=list)
     warnings: list[InputError] = field(default_factory=list)
     preambles: list[str] = field(default_factory=list)  # @preamble values, as expressions to write back
+    aliases: list[tuple[str, str]] = field(default_factory=list)  # (alias, key of its paper)
 
 
 def verbatim_text(value: str) -> str:
@@ -101,6 +103,13 @@ def parse_bib(text: str, source: str) -> BibFile:
             else:
                 warn(f"repeats the key of the entry at line {seen} (BibTeX ignores this one); kept under a new key")
                 key = None
+        target = _get(block, ALIAS_FIELD)
+        if target is not None and key is not None:
+            out.aliases.append((key, target.strip()))
+            continue
+        ids = _get(block, "ids")  # biblatex's aliases of this entry's key
+        if ids and key is not None:
+            out.aliases += [(alias, key) for alias in (a.strip() for a in ids.split(",")) if alias and alias != key]
         parent = None
         crossref = _get(block, "crossref")
         if crossref:

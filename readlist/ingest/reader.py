@@ -25,6 +25,7 @@ class ParseResult:
     problems: list[InputError] = field(default_factory=list)  # what was not read (an entry lost, a file)
     warnings: list[InputError] = field(default_factory=list)  # what was read, but is odd (kept as written)
     preambles: list[tuple[str, str]] = field(default_factory=list)  # (.bib file, @preamble expression)
+    aliases: list[tuple[str, str]] = field(default_factory=list)  # (alias, key of its paper), from .bib files
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -65,10 +66,11 @@ def parse_text(text: str, source: str, bib: bool | None = None) -> ParseResult:
         bib = source.lower().endswith(".bib") or bool(_BIB_START.search(text[:4096]))
     if bib:
         parsed = parse_bib(text, source)
-        result = ParseResult(parsed.entries, parsed.problems, parsed.warnings, [(source, p) for p in parsed.preambles])
+        preambles = [(source, p) for p in parsed.preambles]
+        result = ParseResult(parsed.entries, parsed.problems, parsed.warnings, preambles, parsed.aliases)
     else:
         result = ParseResult(*parse_page(text, source))
-    if not result.entries and not result.problems and not result.preambles:
+    if not result.entries and not result.problems and not result.preambles and not result.aliases:
         result.problems.append(
             InputError(source, None, "no entries found (expected titles with abstracts, ids or BibTeX)")
         )
@@ -96,4 +98,5 @@ def read_inputs(names: list[str]) -> ParseResult:
         result.problems.extend(one.problems)
         result.warnings.extend(one.warnings)
         result.preambles.extend(one.preambles)
+        result.aliases.extend(one.aliases)
     return result

@@ -149,8 +149,8 @@ def add_preambles(conn: sqlite3.Connection, preambles: Iterable[tuple[str, str]]
 
 def merge_keys(conn: sqlite3.Connection, from_id: int, into_id: int) -> None:
     """Before ``from_id`` is merged into ``into_id`` at the user's word: its key and aliases become aliases of
-    ``into_id``, its .bib record fills the fields ``into_id``'s lacks (or becomes its record), and flags between
-    the two are dropped."""
+    ``into_id`` (``into_id``'s own .bib record stays as it is; one without takes ``from_id``'s), and the flags
+    between the two are dropped."""
     key = conn.execute("SELECT key FROM papers WHERE id = ?", (from_id,)).fetchone()[0]
     conn.execute("UPDATE key_aliases SET paper_id = ? WHERE paper_id = ?", (into_id, from_id))
     conn.execute("INSERT OR IGNORE INTO key_aliases (key, paper_id) VALUES (?, ?)", (key, into_id))
@@ -168,15 +168,6 @@ def merge_keys(conn: sqlite3.Connection, from_id: int, into_id: int) -> None:
         " WHERE other_id = ? AND paper_id != ?",
         (into_id, from_id, into_id),
     )
-    from readlist.model import BibRecord
-
-    source = BibRecord.from_json(conn.execute("SELECT bib FROM papers WHERE id = ?", (from_id,)).fetchone()[0])
-    target = BibRecord.from_json(conn.execute("SELECT bib FROM papers WHERE id = ?", (into_id,)).fetchone()[0])
-    if source is None:
-        return
-    if target is None:
-        target = source
-    else:
-        have = {name.lower() for name, _, _ in target.fields}
-        target.fields += [f for f in source.fields if f[0].lower() not in have]
-    conn.execute("UPDATE papers SET bib = ? WHERE id = ?", (target.to_json(), into_id))
+    if conn.execute("SELECT bib IS NULL FROM papers WHERE id = ?", (into_id,)).fetchone()[0]:
+        # a paper no .bib entry brought takes the merged one's record, and with it the user's key for export
+        conn.execute("UPDATE papers SET bib = (SELECT bib FROM papers WHERE id = ?) WHERE id = ?", (from_id, into_id))

@@ -190,6 +190,13 @@ class Store:
                 return row[0]
         raise ReadlistError(f"no paper {ref!r} in the library (give a citation key, arXiv id, DOI or number)")
 
+    def key_of(self, key: str) -> str:
+        """The citation key of the paper ``key`` names: itself, or the key of the paper it is an alias of."""
+        found = sql.find_paper(self.conn, key) if not key.strip().isdigit() else None
+        if found is None:
+            raise ReadlistError(f"no paper with citation key {key!r}")
+        return self.conn.execute("SELECT key FROM papers WHERE id = ?", (found,)).fetchone()[0]
+
     def key_taken(self, key: str) -> bool:
         return sql.key_taken(self.conn, key)
 
@@ -471,6 +478,17 @@ class Store:
             raise ReadlistError("a paper cannot be merged into itself")
         bibrecords.merge_keys(self.conn, from_id, into_id)
         self.merge(from_id, into_id)
+
+    def add_aliases(self, aliases: Iterable[tuple[str, str]]) -> None:
+        """Aliases from a .bib file (copies readlist wrote): kept when their paper is here and the key is free."""
+        for alias, key in aliases:
+            row = self.conn.execute("SELECT id FROM papers WHERE key = ?", (key,)).fetchone()
+            if row is not None and bibrecords.alias_of(self.conn, alias) == row[0]:
+                continue  # known already (an entry's `ids` and readlist's copy under the alias both say it)
+            if row is None or sql.key_taken(self.conn, alias):
+                self.warnings.append(f"alias {alias!r} of {key!r} not kept: no such paper, or the key is taken")
+                continue
+            self.conn.execute("INSERT INTO key_aliases (key, paper_id) VALUES (?, ?)", (alias, row[0]))
 
     def add_preambles(self, preambles: Iterable[tuple[str, str]]) -> int:
         return bibrecords.add_preambles(self.conn, preambles)
