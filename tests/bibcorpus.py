@@ -138,7 +138,8 @@ def reader_differences(original: str, exported: str, read) -> list[str]:
     for key, fields in before.items():
         new = after.get(key)
         if new is None:
-            diffs.append(f"{key}: missing")
+            if key and not key.startswith("unnamed-"):  # a key-less entry gets a key (pybtex: "unnamed-N")
+                diffs.append(f"{key}: missing")
             continue
         for name, value in fields.items():
             if name in OWN or (read is bibtexparser_fields and "#" in value):
@@ -222,10 +223,14 @@ def backend_warnings(bib_text: str, flavor: str) -> list[str]:
 
 
 def new_warnings(original: str, exported: str, flavor: str) -> list[str]:
-    """Backend warnings for the export that the original file does not also give."""
+    """Backend warnings for the export that the original file does not also give, but for those about entries the
+    original could not cite: an entry without a key, or repeating an earlier key (BibTeX skips them; readlist
+    keeps them under new keys, so the backend now sees them and says what it says of any entry like them)."""
     before = Counter(backend_warnings(original, flavor))
     after = Counter(backend_warnings(exported, flavor))
-    return sorted((after - before).elements())
+    new_keys = set(_entries(exported)) - {k.lower() for k in _entries(original)} - set(_entries(original))
+    about_new = re.compile("|".join(rf"(?<![\w:-]){re.escape(k)}(?![\w:-])" for k in new_keys)) if new_keys else None
+    return sorted(w for w in (after - before).elements() if not (about_new and about_new.search(w)))
 
 
 def main() -> None:
