@@ -223,14 +223,15 @@ def backend_warnings(bib_text: str, flavor: str) -> list[str]:
 
 
 def new_warnings(original: str, exported: str, flavor: str) -> list[str]:
-    """Backend warnings for the export that the original file does not also give, but for those about entries the
+    """Backend warnings for the export that the original file does not also give (as lines: plainnat repeats some,
+    as many times as an entry's neighbours in sort order make it check them), but for those about entries the
     original could not cite: an entry without a key, or repeating an earlier key (BibTeX skips them; readlist
     keeps them under new keys, so the backend now sees them and says what it says of any entry like them)."""
-    before = Counter(backend_warnings(original, flavor))
-    after = Counter(backend_warnings(exported, flavor))
+    before = set(backend_warnings(original, flavor))
+    after = set(backend_warnings(exported, flavor))
     new_keys = set(_entries(exported)) - {k.lower() for k in _entries(original)} - set(_entries(original))
     about_new = re.compile("|".join(rf"(?<![\w:-]){re.escape(k)}(?![\w:-])" for k in new_keys)) if new_keys else None
-    return sorted(w for w in (after - before).elements() if not (about_new and about_new.search(w)))
+    return sorted(w for w in after - before if not (about_new and about_new.search(w)))
 
 
 def main() -> None:
