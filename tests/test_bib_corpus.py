@@ -33,6 +33,8 @@ BIBER_FILES = [
     "biblatex-abnt.bib", "archaeologie-examples.bib", "biblatex-bookinother--example-bookinincollection.bib",
     "abntex2-options.bib", "koma-script--scrguide.bib", "jurabib--jbtesthu.bib",
 ]  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def trips(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], tuple[str, str, list[str], list[str]]]:
     """(file name, flavour) -> round_trip's result, computed once for the module."""

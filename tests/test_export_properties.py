@@ -104,7 +104,8 @@ def test_bibtex_gives_back_the_same_text(paper_list: list[Paper]) -> None:
         assert [(p.first, p.von, p.last, p.jr) for p in entry.author_parts] == names(paper.authors)
         assert (entry.abstract or "") == same_text(paper.abstract or "")
         assert entry.tags == [same_text(t) for t in paper.tags]
-        assert entry.notes == [same_text(n.text) for n in paper.notes if same_text(n.text)]
+        # a note comes back with its lines (white space collapsed in each, blank lines dropped)
+        assert [same_text(n) for n in entry.notes] == [same_text(n.text) for n in paper.notes if same_text(n.text)]
         assert entry.state == paper.state
         published = paper.status == "matched" and paper.venue
         assert (entry.venue or "") == (same_text(paper.venue or "") if published else "")

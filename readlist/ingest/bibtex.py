@@ -28,6 +28,7 @@ OWN_FIELDS = (STATE_FIELD, STATUS_FIELD)
 NOTES_FIELD = "annote"  # user notes, one paragraph each (Zotero makes each entry's annote a child note)
 VERBATIM = ("url", "doi", "eprint")  # read as URLs and identifiers: only escapes are undone
 _PARAGRAPH = re.compile(r"\n\s*\n")
+_LINE = "\ue010"  # a line break, kept through decoding (which reads white space as one space)
 _LIST_SEPARATOR = re.compile("[,;]")
 _YEAR = re.compile(r"(?<!\d)(-?\d{4})(?!\d)")
 _EDTF = re.compile(r"^(-?\d{4}|\d{4}X{0,2}|\d{2}XX)(?:-(\d{2})(?:-(\d{2}))?)?[?~%]?$")
@@ -72,8 +73,15 @@ def split_keywords(value: str) -> list[str]:
 
 
 def note_paragraphs(value: str) -> list[str]:
-    """A notes field's notes: one per paragraph, decoded."""
-    return [n for n in (latex_to_text(p) for p in _PARAGRAPH.split(value)) if n]
+    """A notes field's notes: one per paragraph (blank lines between), decoded; the line breaks inside one stay
+    (readlist's export writes a note's own paragraphs as lines, which Zotero shows as line breaks)."""
+    notes = []
+    for paragraph in _PARAGRAPH.split(value):
+        text = latex_to_text(paragraph.strip().replace("\n", _LINE))
+        lines = [line.strip() for line in text.split(_LINE)]
+        if any(lines):
+            notes.append("\n".join(line for line in lines if line))
+    return notes
 
 
 def parse_bib(text: str, source: str) -> BibFile:

@@ -94,7 +94,7 @@ def _collapse(text: str) -> str:
 def _decoded(value: str) -> str:
     out: list[str] = []
     _Decoder(value).run(0, len(value), out)
-    return _collapse(unicodedata.normalize("NFC", "".join(out)))
+    return _collapse("".join(out))
 
 
 class _Decoder:
@@ -207,7 +207,8 @@ class _Decoder:
                 out.append(_SPACING.get(name, ""))
             else:
                 first = {"ı": "i", "ȷ": "j"}.get(base[0], base[0])  # {\'\i} is an accented i
-                out.append(first + ACCENTS[name] + base[1:])
+                # the accent composed with its letter where Unicode has one (é), as a combining mark otherwise
+                out.append(unicodedata.normalize("NFC", first + ACCENTS[name]) + base[1:])
             return nxt
         if word is None:
             if symbol in _ESCAPED:
