@@ -96,6 +96,17 @@ def _progress(ctx: Context):
     return progress_for(sys.stderr)
 
 
+def _warn_unsettable(text: str) -> None:
+    """Say which characters pdflatex cannot set, and what `export --ascii` writes for them."""
+    from readlist.export.latex import unsettable
+
+    if found := unsettable(text):
+        named = ", ".join(f"{ch} as {ascii or 'nothing'}" for ch, ascii in found.items())
+        click.echo(
+            f"warning: pdflatex cannot set {named}: export --ascii writes them so; UTF-8 exports keep them", err=True
+        )
+
+
 def _summarize(report: Report, verb: str) -> None:
     for problem in report.problems:
         click.echo(f"error: {problem}", err=True)
@@ -295,6 +306,7 @@ def note(ctx: Context, paper: str, text: str | None) -> None:
         text = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
     p = ctx.open().note(paper, text)
     click.echo(f"{p.key}: {len(p.notes)} note(s)")
+    _warn_unsettable(text)
 
 
 @main.command()
@@ -311,6 +323,7 @@ def tag(ctx: Context, paper: str, tags: tuple[str, ...]) -> None:
     """
     p = ctx.open().tag(paper, tags)
     click.echo(f"{p.key}: {', '.join(p.tags)}")
+    _warn_unsettable(" ".join(tags))
 
 
 @main.command()
@@ -475,16 +488,11 @@ def export(
         keys, aliases, unknown = rl.cited(keys)
         for missing in unknown:
             click.echo(f"warning: {aux}: cited key {missing!r} is not in the library", err=True)
-    from readlist.export.latex import TRANSLITERATED
-
     n = rl.export(
         fmt, output, _filters(status, tag, state, search), options, stream=sys.stdout, keys=keys, aliases=aliases
     )
     if output is not None:
         click.echo(wrote(n, output), err=True)
-    if TRANSLITERATED:
-        named = ", ".join(f"{ch} -> {text or '(dropped)'}" for ch, text in sorted(TRANSLITERATED.items()))
-        click.echo(f"warning: --ascii: characters pdflatex cannot set were written in ASCII: {named}", err=True)
 
 
 @main.command()

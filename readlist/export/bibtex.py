@@ -145,7 +145,7 @@ class BibtexExporter(EntryExporter):
                 if paper.tags:
                     yield name, self._keywords(paper, options)
                 continue
-            if low == NOTES_FIELD and note_paragraphs(value) != [_lines(n.text) for n in paper.notes if n.text.strip()]:
+            if low == NOTES_FIELD and note_paragraphs(value) != note_paragraphs(self._notes(paper, options)):
                 if paper.notes:
                     yield name, self._notes(paper, options)
                 continue
@@ -192,11 +192,11 @@ class BibtexExporter(EntryExporter):
     def _notes(self, paper: Paper, options: ExportOptions) -> str:
         """One paragraph per note (Zotero makes the field a child note, its paragraphs kept); a note's own
         paragraphs and lines become lines, so that the importer reads the notes back one by one."""
-        return NOTE_SEPARATOR.join(
-            "\n".join(escape(line, ascii=options.ascii) for line in n.text.splitlines() if line.strip())
+        notes = [
+            [text for text in (escape(line, ascii=options.ascii) for line in n.text.splitlines()) if text.strip()]
             for n in paper.notes
-            if n.text.strip()
-        )
+        ]
+        return NOTE_SEPARATOR.join("\n".join(lines) for lines in notes if lines)
 
     @staticmethod
     def _year_month(paper: Paper) -> Iterator[tuple[str, str]]:
@@ -261,11 +261,6 @@ class BibtexExporter(EntryExporter):
             if name.lower() not in OWN_FIELDS and _FIELD_NAME.match(name):
                 value = paper.fields[name]
                 yield name, value if balanced(value) else esc(value)
-
-
-def _lines(note: str) -> str:
-    """A note as the importer reads it back: its non-blank lines, white space collapsed in each."""
-    return "\n".join(" ".join(line.split()) for line in note.splitlines() if line.strip())
 
 
 ALIAS_FIELD = "readlist-alias-of"

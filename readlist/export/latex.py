@@ -124,26 +124,26 @@ def _char(ch: str, ascii: bool, stacked: bool = True) -> str:
             cmd = ACCENTS[mark]
             out = f"\\{cmd}{{{out}}}" if cmd.isalpha() or len(out) > 1 else f"\\{cmd}{out}"
         return "{" + out + "}"
-    if ascii and not _CJK.match(unicodedata.name(ch, "")):
-        return _transliterated(ch)  # emoji and other symbols pdflatex cannot set
+    if ascii and _PICTOGRAPH.match(ch):
+        return _text(ascii_for(ch), True)  # emoji and other pictographs: no font pdflatex loads has them
     return ch  # no escape (CJK, ...): UTF-8, see docs/exports.md for pdflatex
 
 
-# CJK letters stay UTF-8 even with --ascii: CJKutf8 sets them under pdflatex (docs/exports.md)
-_CJK = re.compile(r"CJK|HIRAGANA|KATAKANA|HANGUL|BOPOMOFO|IDEOGRAPHIC|FULLWIDTH|HALFWIDTH")
-# what --ascii transliterated (or dropped) since the caller last looked: the CLI names them in a warning
-TRANSLITERATED: dict[str, str] = {}
+# Emoji, pictographs, dingbats, their joiners and variation selectors: what no font pdflatex loads can set
+_PICTOGRAPH = re.compile("[\u2600-\u27bf\u2b00-\u2bff\ufe0e\ufe0f\u200d\U0001f000-\U0001faff]")
 
 
-def _transliterated(ch: str) -> str:
-    """A character with no LaTeX escape, in ASCII (anyascii: 🚀 -> ``:rocket:``), or nothing."""
+def ascii_for(ch: str) -> str:
+    """A pictograph in ASCII, as ``--ascii`` writes it (anyascii: 🚀 -> ``:rocket:``); "" when it has none."""
     from anyascii import anyascii
 
     text = anyascii(ch)
-    if text and not text.isprintable():
-        text = ""
-    TRANSLITERATED[ch] = text
-    return _text(text, True) if text else ""
+    return text if text.isprintable() else ""
+
+
+def unsettable(text: str) -> dict[str, str]:
+    """The characters of ``text`` that pdflatex cannot set, each with what ``--ascii`` writes for it."""
+    return {ch: ascii_for(ch) for ch in sorted(set(_PICTOGRAPH.findall(text)))} if not text.isascii() else {}
 
 
 def _text(text: str, ascii: bool, stacked: bool = True) -> str:
