@@ -68,6 +68,21 @@ _LINE_START_AT = re.compile(r"\n[ \t]*@")
 _BARE = re.compile(r"[^\s\"#%'(),={}]+")  # a number or a macro name
 _PLAIN_BRACED = re.compile(r"\{([^{}]*)\}")
 _PLAIN_QUOTED = re.compile(r'"([^"{}]*)"')
+
+
+def _nested(depth: int) -> str:
+    """Text with braces nested at most ``depth`` deep (every brace counts, as in BibTeX)."""
+    text = r"[^{}]*+"
+    for _ in range(depth):
+        text = rf"(?:[^{{}}]++|\{{{text}\}})*+"
+    return text
+
+
+# The common field, read with one match: `name = {value}` (braces nested up to 4 deep), `"value"` without braces,
+# or a number, followed by "," or the end of the entry. Anything else takes the general path (`_Reader.value`).
+_SIMPLE_FIELD = re.compile(
+    rf'[\s,]*+([^\s"#%\'(),={{}}@]++)\s*+=\s*+(?:\{{({_nested(4)})\}}|"([^"{{}}]*+)"|(\d++))(?=\s*+[,)}}])'
+)
 # a key: anything up to a comma, white space or the closing delimiter (BibTeX's rule)
 _BRACE_KEY = re.compile(r"[^\s,{}]+")
 _PAREN_KEY = re.compile(r"[^\s,()]+")
@@ -316,28 +331,36 @@ def _block(reader: _Reader, kind: str, written: str, start: int, open_pos: int) 
     block = Block(written, key, line)
     seen: dict[str, str] = {}
     while True:
-        pos = reader.skip_space(pos)
-        if text.startswith(close, pos):
-            return block, pos + 1
-        if text.startswith(",", pos):
-            pos += 1
-            continue
-        name = _IDENT.match(text, pos)
-        if name is None:
-            found = text[pos : pos + 1] or "the end of the file"
-            raise _Error(pos, f"expected a field name or {close!r}, found {found!r}")
-        pos = reader.expect(name.end(), "=", f"'=' after the field name {name[0]!r}")
-        pieces, pos = reader.value(pos, block.warnings)
-        value, expr = field_value(pieces)
-        lower = name[0].lower()
+        simple = _SIMPLE_FIELD.match(text, pos)
+        if simple is not None:  # the common case: one match, and "," or the end follows
+            field_name, braced, quoted, number = simple.groups()
+            value = braced if braced is not None else quoted if quoted is not None else number
+            expr, pos = None, simple.end()
+        else:
+            pos = reader.skip_space(pos)
+            if text.startswith(close, pos):
+                return block, pos + 1
+            if text.startswith(",", pos):
+                pos += 1
+                continue
+            name = _IDENT.match(text, pos)
+            if name is None:
+                found = text[pos : pos + 1] or "the end of the file"
+                raise _Error(pos, f"expected a field name or {close!r}, found {found!r}")
+            field_name = name[0]
+            pos = reader.expect(name.end(), "=", f"'=' after the field name {field_name!r}")
+            pieces, pos = reader.value(pos, block.warnings)
+            value, expr = field_value(pieces)
+            after = reader.skip_space(pos)
+            if not text.startswith((",", close), after):
+                found = text[after : after + 1] or "the end of the file"
+                raise _Error(after, f"expected ',' or {close!r} after the field {field_name!r}, found {found!r}")
+        lower = field_name.lower()
         if lower in seen:
             block.warnings.append(
-                f"field {name[0]!r} is repeated; the first value is kept, as BibTeX keeps it (the other was {value!r})"
+                f"field {field_name!r} is repeated; the first value is kept, as BibTeX keeps it"
+                f" (the other was {value!r})"
             )
         else:
-            seen[lower] = name[0]
-            block.fields.append(Field(name[0], value, expr))
-        pos = reader.skip_space(pos)
-        if not text.startswith((",", close), pos):
-            found = text[pos : pos + 1] or "the end of the file"
-            raise _Error(pos, f"expected ',' or {close!r} after the field {name[0]!r}, found {found!r}")
+            seen[lower] = field_name
+            block.fields.append(Field(field_name, value, expr))

@@ -16,7 +16,7 @@ from readlist.errors import InputError
 from readlist.ingest.bibscan import MONTH_NAMES, MONTHS, Block, scan
 from readlist.ingest.decode import latex_to_text
 from readlist.ingest.identifiers import normalize_doi, split_arxiv_id
-from readlist.ingest.names import parse_names
+from readlist.ingest.names import decoded_names
 from readlist.model import BibRecord, Entry, PartialDate
 from readlist.states import READ_STATES
 
@@ -97,6 +97,9 @@ def parse_bib(text: str, source: str) -> BibFile:
             by_key.setdefault(block.key.lower(), block)
     first_line: dict[str, int] = {}
     for block in entries:
+        named = {}  # lower-case field name -> the field (the first: a repeated one is not in block.fields)
+        for f in block.fields:
+            named[f.name.lower()] = f
         warn = _warner(out, source, block)
         for message in block.warnings:
             warn(message)
@@ -111,20 +114,20 @@ def parse_bib(text: str, source: str) -> BibFile:
             else:
                 warn(f"repeats the key of the entry at line {seen} (BibTeX ignores this one); kept under a new key")
                 key = None
-        target = _get(block, ALIAS_FIELD)
+        target = named.get(ALIAS_FIELD)
         if target is not None and key is not None:
-            out.aliases.append((key, target.strip()))
+            out.aliases.append((key, target.value.strip()))
             continue
-        ids = _get(block, "ids")  # biblatex's aliases of this entry's key
-        if ids and key is not None:
-            out.aliases += [(alias, key) for alias in (a.strip() for a in ids.split(",")) if alias and alias != key]
+        ids = named.get("ids")  # biblatex's aliases of this entry's key
+        if ids is not None and key is not None:
+            out.aliases += [(a, key) for a in (a.strip() for a in ids.value.split(",")) if a and a != key]
         parent = None
-        crossref = _get(block, "crossref")
-        if crossref:
-            parent = by_key.get(crossref.strip().lower())
+        crossref = named.get("crossref")
+        if crossref is not None and crossref.value.strip():
+            parent = by_key.get(crossref.value.strip().lower())
             if parent is None:
-                warn(f"crossref {crossref.strip()!r} names no entry in this file; the field is kept")
-        out.entries.append(_to_entry(block, key, parent, source, warn))
+                warn(f"crossref {crossref.value.strip()!r} names no entry in this file; the field is kept")
+        out.entries.append(_to_entry(block, named, key, parent, source, warn))
     if scanned.comments:
         out.warnings.append(
             InputError(source, None, f"{scanned.comments} @comment block(s) not imported (BibTeX ignores them too)")
@@ -145,15 +148,7 @@ def _same(a: Block, b: Block) -> bool:
     return a.type.lower() == b.type.lower() and a.fields == b.fields
 
 
-def _get(block: Block, name: str) -> str | None:
-    for f in block.fields:
-        if f.name.lower() == name:
-            return f.value
-    return None
-
-
-def _to_entry(block: Block, key: str | None, parent: Block | None, source: str, warn) -> Entry:
-    own = {f.name.lower(): f for f in block.fields}
+def _to_entry(block: Block, own: dict, key: str | None, parent: Block | None, source: str, warn) -> Entry:
     fields = dict(own)
     if parent is not None:  # what BibTeX inherits through crossref, for matching and display
         for f in parent.fields:
@@ -169,7 +164,11 @@ def _to_entry(block: Block, key: str | None, parent: Block | None, source: str, 
         f = fields.get(name)
         return f.value if f is not None else ""
 
-    kept = [f for f in block.fields if f.name.lower() not in OWN_FIELDS]
+    kept = (
+        block.fields
+        if not (STATE_FIELD in own or STATUS_FIELD in own)
+        else [f for f in block.fields if f.name.lower() not in OWN_FIELDS]
+    )
     notes: list[str] = []
     if NOTES_FIELD in own:
         notes = note_paragraphs(own[NOTES_FIELD].value)
@@ -189,7 +188,7 @@ def _to_entry(block: Block, key: str | None, parent: Block | None, source: str, 
     doi = normalize_doi(verbatim_text(raw("doi"))) if raw("doi").strip() else None
     if doi and arxiv and doi == f"10.48550/arxiv.{arxiv[0]}":
         doi = None  # the arXiv id again, as DataCite's DOI (the entry keeps the field as written)
-    names = [p.decoded() for p in parse_names(raw("author"))]
+    names = decoded_names(raw("author"))
     title = text("title")
     return Entry(
         source_file=source,

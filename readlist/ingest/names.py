@@ -12,12 +12,14 @@ The parts are kept as raw LaTeX (``Parts``); ``decoded`` gives them as text.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from readlist.ingest.decode import latex_to_text
 
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+_LATEX = re.compile(r"[\\{}$~]")
 _EXTENDED_KEY = re.compile(r"\s*([A-Za-z-]+)\s*=\s*")
 _EXTENDED_PARTS = {"family": "last", "given": "first", "prefix": "von", "suffix": "jr"}
 
@@ -33,7 +35,10 @@ class Parts:
     useprefix: bool | None = None
 
     def decoded(self) -> Parts:
-        return Parts(*(latex_to_text(p) for p in (self.first, self.von, self.last, self.jr)), self.useprefix)
+        parts = (self.first, self.von, self.last, self.jr)
+        if not any(_LATEX.search(p) for p in parts):  # most names: nothing to decode (white space is collapsed)
+            return self
+        return Parts(*(latex_to_text(p) for p in parts), self.useprefix)
 
     @property
     def display(self) -> str:
@@ -68,7 +73,9 @@ def _depth(text: str, pos: int) -> int:
 
 
 def _split_depth0(text: str, seps: str) -> list[str]:
-    """``text`` split at any character of ``seps`` outside braces (empty pieces dropped)."""
+    """``text`` split at any character of ``seps`` outside braces."""
+    if "{" not in text and "}" not in text:
+        return re.split(f"[{re.escape(seps)}]", text)
     out, depth, start = [], 0, 0
     for i, ch in enumerate(text):
         if ch == "{":
@@ -116,6 +123,7 @@ def _words(part: str) -> list[str]:
     return [w for w in _split_depth0(part.strip(), " \t\n~") if w]
 
 
+@functools.lru_cache(maxsize=16384)  # authors recur across a library
 def parse_name(name: str) -> Parts:
     """One name's parts, by BibTeX's rules (or biblatex's extended format when every part is ``key=value``)."""
     name = " ".join(name.split())
@@ -173,3 +181,14 @@ def _extended(items: list[str]) -> Parts | None:
 def parse_names(value: str) -> list[Parts]:
     """Every name of a name list (``author``, ``editor``), raw parts."""
     return [parse_name(n) for n in split_names(value)]
+
+
+@functools.lru_cache(maxsize=16384)
+def decoded_name(name: str) -> Parts:
+    """One name's parts, decoded to text."""
+    return parse_name(name).decoded()
+
+
+def decoded_names(value: str) -> list[Parts]:
+    """Every name of a name list, its parts decoded to text."""
+    return [decoded_name(n) for n in split_names(value)]

@@ -15,15 +15,17 @@ from readlist.ingest.names import Parts
 from readlist.model import Entry, Record
 from readlist.store.sql import key_taken, now
 
+_PART = "\x1f"  # the unit separator: the stored parts are "first<US>von<US>last<US>jr" (decoded text)
 
-def parts_json(parts: Sequence[Parts]) -> list[str]:
-    """Each name's stored parts: JSON ``[first, von, last, jr]`` (decoded text)."""
-    return [json.dumps([p.first, p.von, p.last, p.jr], ensure_ascii=False) for p in parts]
+
+def parts_text(parts: Sequence[Parts]) -> list[str]:
+    """Each name's stored parts (column ``authors.parts``)."""
+    return [_PART.join((p.first, p.von, p.last, p.jr)) for p in parts]
 
 
 def name_parts(stored: Sequence[object]) -> list[Parts | None]:
     """The stored parts of a paper's authors, None where a source gave only a display name."""
-    return [Parts(*json.loads(s)) if isinstance(s, str) else None for s in stored]
+    return [Parts(*s.split(_PART)) if isinstance(s, str) else None for s in stored]
 
 
 def aliases(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[str]]:

@@ -765,7 +765,7 @@ class _Batch:
         self.identities.add_paper(paper_id, arxiv_id, doi, norm)
         self._states[paper_id] = state
         self._notes[paper_id] = set(entry.notes)
-        parts = bibrecords.parts_json(entry.author_parts) if entry.author_parts else [None] * len(entry.authors)
+        parts = bibrecords.parts_text(entry.author_parts) if entry.author_parts else [None] * len(entry.authors)
         self.authors += [(paper_id, i, name, parts[i]) for i, name in enumerate(entry.authors)]
         self._add_source(paper_id, entry)
         self.tags += [(paper_id, t) for t in entry.tags if t]

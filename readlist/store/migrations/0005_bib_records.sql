@@ -9,7 +9,8 @@ ALTER TABLE papers ADD COLUMN bib TEXT;
 -- as BibTeX needs.
 ALTER TABLE papers ADD COLUMN in_crossref INTEGER NOT NULL DEFAULT 0;
 
--- An author's name parts as the source split them (JSON [first, von, last, jr], decoded); NULL when the source
+-- An author's name parts as the source split them ("first<US>von<US>last<US>jr", decoded text, <US> the unit
+-- separator U+001F); NULL when the source
 -- gave only a display name (arXiv, pages), which readlist then splits by BibTeX's rules.
 ALTER TABLE authors ADD COLUMN parts TEXT;
 
