@@ -55,6 +55,18 @@ def csl_name(name: str, parts: NameParts | None = None) -> dict[str, str]:
     return {k: v for k, v in out.items() if v}
 
 
+def _authors(paper: Paper) -> list[dict[str, str]]:
+    """The names as the source split them: an imported entry's own `author` field (even after a resolution
+    replaced the display names), else the parts stored with each name, else each display name split."""
+    raw = next((v for n, v, _ in paper.bib.fields if n.lower() == "author"), None) if paper.bib else None
+    if raw is not None:
+        from readlist.ingest.names import decoded_names
+
+        return [csl_name(n.display, n) for n in decoded_names(raw)]
+    parts = paper.author_parts if len(paper.author_parts) == len(paper.authors) else [None] * len(paper.authors)
+    return [csl_name(a, p) for a, p in zip(paper.authors, parts, strict=True)]
+
+
 def csl_item(paper: Paper, options: ExportOptions) -> dict[str, object]:
     """One paper as a CSL item; keys are written in a fixed order so the file is deterministic."""
     published = is_published(paper)
@@ -63,13 +75,12 @@ def csl_item(paper: Paper, options: ExportOptions) -> dict[str, object]:
         kind = _CSL_TYPES.get(bib_type, "article" if paper.arxiv_id else "document")
     else:
         kind = ("article-journal" if is_journal(paper) else "paper-conference") if published else "article"
-    parts = paper.author_parts if len(paper.author_parts) == len(paper.authors) else [None] * len(paper.authors)
     item: dict[str, object] = {
         "id": paper.key,
         "citation-key": paper.key,
         "type": kind,
         "title": paper.title,
-        "author": [csl_name(a, p) for a, p in zip(paper.authors, parts, strict=True)],
+        "author": _authors(paper),
     }
     if parts := date_parts(paper):
         item["issued"] = {"date-parts": [parts]}
