@@ -31,6 +31,8 @@ class Report:
     added: int = 0
     merged: int = 0  # entries that were already in the library (a source was recorded)
     problems: list[InputError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what was read or stored, but not quite as written
+    duplicates: int = 0  # new papers flagged as possible duplicates of others (`list --status duplicate`)
     statuses: dict[str, int] = field(default_factory=dict)
     requests: int = 0
     cache_hits: int = 0
@@ -71,18 +73,31 @@ class ReadingList:
 
         pattern = key_pattern(self.settings.key_style, self.settings.key_pattern)  # a bad style fails first
         parsed = read_inputs(list(inputs))
-        report = Report(problems=parsed.problems)
-        if not resolve:
-            # nothing to wait for: look the entries up under the write lock (which also finds an entry stored
-            # earlier in this batch) and store them together
+        report = Report(problems=parsed.problems, warnings=[str(w) for w in parsed.warnings])
+        # .bib entries are the user's records: stored at once (as pending), whatever the network does
+        bib_entries = parsed.entries if not resolve else [e for e in parsed.entries if e.bib is not None]
+        new_bib: list[int] = []
+        if bib_entries or parsed.preambles or parsed.aliases:
             with self.store.transaction(bulk=True):
-                stored = self.store.add_entries(parsed.entries, Outcome("pending", reason=NOT_RESOLVED), pattern)
+                before = self.store.count(Filters(status="duplicate"))
+                self.store.add_preambles(parsed.preambles)
+                stored = self.store.add_entries(bib_entries, Outcome("pending", reason=NOT_RESOLVED), pattern)
+                self.store.add_aliases(parsed.aliases)
+                report.duplicates = self.store.count(Filters(status="duplicate")) - before
+            report.warnings += self.store.warnings
+            self.store.warnings.clear()
             report.added = sum(added for _, added in stored)
             report.merged = len(stored) - report.added
+            new_bib = [pid for pid, added in stored if added]
+        if not resolve:
             return report
+        if new_bib:
+            self._resolve_papers([self.store.get(i) for i in new_bib], report, progress)
         known: list[tuple[int, Entry]] = []
         groups: dict[tuple[str, str], list[Entry]] = {}
         for entry in parsed.entries:
+            if entry.bib is not None:
+                continue
             pid = self.store.find_existing(entry)
             if pid is not None:
                 known.append((pid, entry))
@@ -135,13 +150,15 @@ class ReadingList:
             p for s in statuses for p in self.store.papers(Filters(s, filters.tag, filters.state, filters.search))
         ]
         report = Report()
-        if not papers:
-            return report
+        if papers:
+            self._resolve_papers(papers, report, progress)
+        return report
+
+    def _resolve_papers(self, papers: list[Paper], report: Report, progress: ProgressSink | None) -> None:
         outcomes = self._resolve([self.store.paper_entry(p) for p in papers], report, progress)
         with self.store.transaction():
             for paper, outcome in zip(papers, outcomes, strict=True):
                 self.store.apply_outcome(paper.id, outcome)
-        return report
 
     def import_bib(self, path: str) -> Report:
         """Import a .bib file as it is (keys, fields, notes, keywords, read state); no resolution."""
@@ -203,6 +220,14 @@ class ReadingList:
             (self.store.remove_tags if remove else self.store.add_tags)(pid, [t.strip() for t in tags])
         return self.store.get(pid)
 
+    def merge(self, ref: str, into: str) -> Paper:
+        """Merge paper ``ref`` into paper ``into`` at the user's word: notes, tags, sources and read state move;
+        ``ref``'s key stays an alias of ``into`` (`show`, `--aux` and exports still find it)."""
+        with self.store.transaction():
+            from_id, into_id = self.store.lookup(ref), self.store.lookup(into)
+            self.store.merge_at_users_word(from_id, into_id)
+        return self.store.get(into_id)
+
     def remove(self, refs: Sequence[str]) -> list[str]:
         with self.store.transaction():
             ids = [self.store.lookup(r) for r in refs]
@@ -238,15 +263,46 @@ class ReadingList:
         options: ExportOptions | None = None,
         stream: TextIO | None = None,
         keys: Sequence[str] | None = None,
+        aliases: dict[str, str] | None = None,
     ) -> int:
-        """Write the selected papers; a file is replaced atomically (old or new, never half)."""
+        """Write the selected papers; a file is replaced atomically (old or new, never half).
+
+        ``aliases`` (cited alias -> the paper's key, from ``cited``): in the BibTeX flavour each is also written
+        as a copy of its paper's entry under that key (BibTeX has no aliases; biblatex's ``ids`` field has)."""
         from readlist.export import export, get_exporter
         from readlist.export.base import ExportOptions
 
         exporter = get_exporter(fmt)
         options = options or ExportOptions()
+
+        def write(out: TextIO) -> int:
+            n = export(self.store, exporter, out, options, filters, keys)
+            if aliases and fmt == "bibtex" and options.flavor == "bibtex":
+                from readlist.export.bibtex import alias_copy
+
+                for alias, key in sorted(aliases.items()):
+                    out.write("\n" + alias_copy(self.get(key), alias, options))
+            return n
+
         if output is None:
             assert stream is not None
-            return export(self.store, exporter, stream, options, filters, keys)
+            return write(stream)
         with atomic_write(output) as out:
-            return export(self.store, exporter, out, options, filters, keys)
+            return write(out)
+
+    def cited(self, keys: Sequence[str]) -> tuple[list[str], dict[str, str], list[str]]:
+        """What a document cites (``keys`` from its .aux), as ``export`` takes it: the papers' keys (an alias
+        stands for its paper), the cited aliases (alias -> key), and the keys the library does not know."""
+        found: list[str] = []
+        aliases: dict[str, str] = {}
+        unknown: list[str] = []
+        for key in keys:
+            try:
+                paper_key = self.store.key_of(key)
+            except ReadlistError:
+                unknown.append(key)
+                continue
+            found.append(paper_key)
+            if paper_key != key:
+                aliases[key] = paper_key
+        return found, aliases, sorted(unknown)

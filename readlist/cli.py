@@ -96,10 +96,25 @@ def _progress(ctx: Context):
     return progress_for(sys.stderr)
 
 
+def _warn_unsettable(text: str) -> None:
+    """Say which characters pdflatex cannot set, and what `export --ascii` writes for them."""
+    from readlist.export.latex import unsettable
+
+    if found := unsettable(text):
+        named = ", ".join(f"{ch} as {ascii or 'nothing'}" for ch, ascii in found.items())
+        click.echo(
+            f"warning: pdflatex cannot set {named}: export --ascii writes them so; UTF-8 exports keep them", err=True
+        )
+
+
 def _summarize(report: Report, verb: str) -> None:
     for problem in report.problems:
         click.echo(f"error: {problem}", err=True)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     parts = [f"{verb} {report.added} new paper(s)", f"{report.merged} already in the library"]
+    if report.duplicates:
+        parts.append(f"{report.duplicates} flagged as possible duplicates (readlist list --status duplicate)")
     if report.statuses:
         parts.append(", ".join(f"{n} {s}" for s, n in sorted(report.statuses.items())))
     if report.requests or report.cache_hits:
@@ -291,6 +306,7 @@ def note(ctx: Context, paper: str, text: str | None) -> None:
         text = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
     p = ctx.open().note(paper, text)
     click.echo(f"{p.key}: {len(p.notes)} note(s)")
+    _warn_unsettable(text)
 
 
 @main.command()
@@ -307,6 +323,7 @@ def tag(ctx: Context, paper: str, tags: tuple[str, ...]) -> None:
     """
     p = ctx.open().tag(paper, tags)
     click.echo(f"{p.key}: {', '.join(p.tags)}")
+    _warn_unsettable(" ".join(tags))
 
 
 @main.command()
@@ -341,6 +358,24 @@ def rm(ctx: Context, papers: tuple[str, ...], yes: bool) -> None:
         click.confirm(f"Remove {len(papers)} paper(s)?", abort=True)
     for key in ctx.open().remove(papers):
         click.echo(f"removed {key}")
+
+
+@main.command()
+@click.argument("paper")
+@click.argument("into")
+@click.pass_obj
+@_run
+def merge(ctx: Context, paper: str, into: str) -> None:
+    """Merge PAPER into INTO: notes, tags, sources and read state move to INTO, and PAPER's key stays an alias
+    of INTO (`readlist show`, `export --aux` and biblatex's `ids` still know it).
+
+    \b
+    Example:
+      readlist list --status duplicate
+      readlist merge BellmanDPBook bellman-science66
+    """
+    p = ctx.open().merge(paper, into)
+    click.echo(f"{p.key}: merged; also known as {', '.join(p.aliases)}")
 
 
 @main.command()
@@ -448,11 +483,14 @@ def export(
         keys = cited_keys(aux)
         if "*" in keys:  # \nocite{*}: the whole library
             keys = None
+    aliases: dict[str, str] = {}
     if keys is not None:
-        known = {p.key for p in rl.papers()}
-        for missing in sorted(set(keys) - known):
+        keys, aliases, unknown = rl.cited(keys)
+        for missing in unknown:
             click.echo(f"warning: {aux}: cited key {missing!r} is not in the library", err=True)
-    n = rl.export(fmt, output, _filters(status, tag, state, search), options, stream=sys.stdout, keys=keys)
+    n = rl.export(
+        fmt, output, _filters(status, tag, state, search), options, stream=sys.stdout, keys=keys, aliases=aliases
+    )
     if output is not None:
         click.echo(wrote(n, output), err=True)
 

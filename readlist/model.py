@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from readlist.ingest.names import Parts as NameParts
 
 Status = Literal["pending", "matched", "needs-review", "unresolved"]
 ReadState = Literal["unread", "reading", "read"]
@@ -44,6 +47,32 @@ class PartialDate:
 
 
 @dataclass
+class BibRecord:
+    """An imported .bib entry as written: its type and every field, in order, as (name, raw LaTeX value,
+    expression), the expression set when the value names a macro (``jul``, ``{10~} # jan``)."""
+
+    type: str
+    fields: list[tuple[str, str, str | None]] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        import json
+
+        return json.dumps(
+            {"type": self.type, "fields": [[n, v] if e is None else [n, v, e] for n, v, e in self.fields]},
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, text: str | None) -> BibRecord | None:
+        if not text:
+            return None
+        import json
+
+        data = json.loads(text)
+        return cls(data["type"], [(f[0], f[1], f[2] if len(f) > 2 else None) for f in data["fields"]])
+
+
+@dataclass
 class Entry:
     """One paper as an input described it, before any resolution.
 
@@ -69,6 +98,9 @@ class Entry:
     notes: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     state: str | None = None
+    bib: BibRecord | None = None  # the .bib entry as written (a .bib import)
+    author_parts: list[NameParts] = field(default_factory=list)  # the names' parts, as the .bib gave them
+    label: str | None = None  # what to call an entry without a title (its venue, or its key)
 
 
 @dataclass
@@ -163,3 +195,7 @@ class Paper:
     notes: list[Note] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
+    bib: BibRecord | None = None  # the imported .bib entry, as written
+    author_parts: list[NameParts | None] = field(default_factory=list)  # per author, when the source split it
+    aliases: list[str] = field(default_factory=list)  # keys of papers merged into this one
+    duplicates: list[str] = field(default_factory=list)  # keys of papers flagged as possibly the same (`get`)

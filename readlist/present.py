@@ -23,6 +23,10 @@ def _evidence_lines(evidence: dict[str, object], indent: str = "  ") -> list[str
 def describe(p: Paper) -> str:
     """Everything readlist knows about a paper, including why it is (or is not) matched."""
     out = [f"#{p.id}  {p.key}", f"  {p.title}"]
+    if p.aliases:
+        out.append("  also known as: " + ", ".join(p.aliases))
+    if p.duplicates:
+        out.append("  possible duplicate of: " + ", ".join(p.duplicates))
     if p.authors:
         out.append("  " + ", ".join(p.authors))
     elif p.author_count:
@@ -49,6 +53,9 @@ def describe(p: Paper) -> str:
             out += textwrap.wrap(n.text, 96, initial_indent="      ", subsequent_indent="      ")
     out.append("  sources:")
     out += [f"    {s.file}" + (f":{s.line}" if s.line else "") for s in p.sources]
+    if p.bib is not None:
+        out.append(f"  .bib entry (@{p.bib.type}, fields as imported):")
+        out += [f"    {name} = {expr if expr is not None else '{' + value + '}'}" for name, value, expr in p.bib.fields]
     return "\n".join(out)
 
 

@@ -168,6 +168,8 @@ def _stored_export(
         conn.execute("COMMIT")
         return None
 
+    preamble = sql.preamble(conn)
+
     def write() -> None:
         count = 0
 
@@ -179,12 +181,12 @@ def _stored_export(
 
         try:
             if output is None:
-                write_bibtex(entries(), out)
+                write_bibtex(entries(), out, preamble)
             else:
                 from readlist.files import atomic_write
 
                 with atomic_write(output) as file:
-                    write_bibtex(entries(), file)
+                    write_bibtex(entries(), file, preamble)
                 err.write(wrote(count, output) + "\n")
         finally:
             conn.execute("COMMIT")

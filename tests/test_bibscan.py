@@ -1,46 +1,36 @@
-"""The .bib fast path (readlist.ingest.bibscan) reads every file it accepts exactly as bibtexparser does.
-
-``parse_bib`` takes the fast path when ``scan`` accepts the text and bibtexparser otherwise; ``slow`` below is the
-bibtexparser path alone, the reference both must match (entries, problems and line numbers).
-"""
+"""The .bib reader (readlist.ingest.bibscan) reads files as BibTeX does, and as bibtexparser and pybtex read them
+where those agree with BibTeX: keys, types, fields as written, macros, concatenation, preambles, comments."""
 
 from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from benchmarks.synth import generate
 from readlist.export import get_exporter
 from readlist.export.base import ExportOptions
 from readlist.ingest.bibscan import scan
-from readlist.ingest.bibtex import _bibtexparser_records, _decode, _entries, latex_to_text, parse_bib
-from readlist.model import Entry, Paper
+from readlist.ingest.bibtex import parse_bib
+from readlist.model import Paper
+from tests.bibcorpus import bibtexparser_fields, pybtex_fields
 from tests.test_export_properties import papers
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-REPO = Path(__file__).resolve().parents[1]
 
 
-def result(entries: list[Entry], problems: list) -> tuple[list[Entry], list[tuple[str, int | None, str]]]:
-    return entries, [(p.source, p.line, p.message) for p in problems]
-
-
-def slow(text: str) -> tuple[list[Entry], list[tuple[str, int | None, str]]]:
-    return result(*_entries(*_bibtexparser_records(text, "x.bib"), "x.bib"))
-
-
-def assert_fast_path_reads_like_bibtexparser(text: str) -> None:
-    """``scan`` accepts ``text`` and gives bibtexparser's records, and parse_bib gives the same as bibtexparser."""
-    records, problems = _bibtexparser_records(text, "x.bib")
-    assert problems == []
-    assert scan(text) == records
-    assert result(*parse_bib(text, "x.bib")) == slow(text)
+def fields_read(text: str, expressions: bool = True) -> dict[str, dict[str, str]]:
+    """key -> {lower-case field name: value as written, or (``expressions``) the expression when it names a macro;
+    else the text it stands for, month macros as month names, as pybtex gives them}."""
+    out: dict[str, dict[str, str]] = {}
+    for block in scan(text).blocks:
+        if block.key is not None:
+            out.setdefault(
+                block.key, {f.name.lower(): (f.expression if expressions else None) or f.value for f in block.fields}
+            )
+    return out
 
 
 # Generated .bib text: keys and field names with any character bibtexparser takes as part of them, values with
@@ -48,6 +38,9 @@ def assert_fast_path_reads_like_bibtexparser(text: str) -> None:
 space = st.sampled_from(["", " ", "  ", "\n", "\t", "\n  ", "\r\n", "\u00a0", "\u2003", " \n\n\t"])
 name_chars = st.characters(blacklist_categories=("Cs",), blacklist_characters='"\\,={}@')
 names = st.text(name_chars, min_size=1, max_size=8).filter(lambda s: not any(c.isspace() for c in s))
+# a field name: no character BibTeX takes for syntax ("#%'(),={}), as btxdoc defines an identifier
+ident_chars = st.characters(blacklist_categories=("Cs",), blacklist_characters="\"\\,={}@#%'()")
+idents = st.text(ident_chars, min_size=1, max_size=8).filter(lambda s: not any(c.isspace() for c in s))
 words = st.one_of(
     st.sampled_from(["a", "Zoë", "Ü", ",", "=", '"', "'", "@", "x@y.org", "LeQua @ ", "%", "#", "$x^2$", "&", "~",
                      "--", "\\'e", '\\"u', "\\v{r}", "\\&", "\\%", "\\_", "\n", " ", "  ", "\t", "(", ")", "2020"]),
@@ -70,13 +63,13 @@ field_names = st.one_of(
     st.sampled_from(["title", "Title", "author", "abstract", "year", "month", "doi", "eprint", "archivePrefix",
                      "keywords", "note", "url", "journal", "booktitle", "readlist-state", "readlist-status",
                      "crossref", "date", "volume", "pages", "file", "bdsk-url-1"]),
-    names,
+    idents,
 )  # fmt: skip
 
 
 @st.composite
 def bib_files(draw: st.DrawFn) -> str:
-    keys = draw(st.lists(names, min_size=1, max_size=5, unique=True))
+    keys = draw(st.lists(names, min_size=1, max_size=5, unique_by=str.lower))  # BibTeX: keys without case
     out = [draw(st.sampled_from(["", "% exported\n", "\n\n", 'junk text, {braces} and "quotes"\n']))]
     for key in keys:
         entry_type = draw(st.sampled_from(["article", "Misc", "INPROCEEDINGS", "online", "book", "thesis"]))
@@ -95,60 +88,97 @@ def bib_files(draw: st.DrawFn) -> str:
 
 @SETTINGS
 @given(bib_files())
-def test_generated_files_take_the_fast_path_and_read_as_bibtexparser_reads_them(text: str) -> None:
-    assert_fast_path_reads_like_bibtexparser(text)
+def test_generated_files_read_as_bibtexparser_reads_them(text: str) -> None:
+    assert scan(text).problems == []
+    assert fields_read(text) == bibtexparser_fields(text)
 
 
 hazards = st.sampled_from(
     ["@string{s = {x}}", "@comment{", "@preamble{", "@misc(k,", "\n@misc{", "\n  @article{", "@", "#", " # ",
-     "{", "}", '"', "{\"}", "\\", "\\\n", "\\{", "\\}", "\\\\", ",", "=", "\n", "title = ", "title = {", "}}", "x@y.z",
-     "@misc{k,", "@misc{k}", "@misc{,", "@misc{k, title = {T}}", "crossref = {k}", "TITLE = {U}",
-     "@comment{a {b} c}", "@Comment{jabref-meta: x;}"]
+     "{", "}", '"', "{\"}", "\\", "\\\n", "\\{", "\\}", "\\\\", ",", "=", "\n", "title = ", "title = {", "}}",
+     "x@y.z", "@misc{k,", "@misc{k}", "@misc{,", "@misc{k, title = {T}}", "crossref = {k}", "TITLE = {U}",
+     "@comment{a {b} c}", "@Comment{jabref-meta: x;}", "month = jul", "year = 2020a"]
 )  # fmt: skip
 
 
 @SETTINGS
 @given(bib_files(), st.lists(st.tuples(st.integers(0, 10**6), hazards), min_size=1, max_size=3))
-def test_any_file_imports_the_same_on_both_paths(text: str, inserts: list[tuple[int, str]]) -> None:
+def test_any_file_is_read_without_crashing_and_every_block_points_at_its_line(
+    text: str, inserts: list[tuple[int, str]]
+) -> None:
     for at, piece in inserts:
         at %= len(text) + 1
         text = text[:at] + piece + text[at:]
-    records = scan(text)
-    if records is not None:
-        assert records == _bibtexparser_records(text, "x.bib")[0]
-    assert result(*parse_bib(text, "x.bib")) == slow(text)
+    scanned = scan(text)
+    lines = text.split("\n")
+    for block in scanned.blocks:
+        assert "@" in lines[block.line - 1]
+    for line, _ in scanned.problems:
+        assert 1 <= line <= len(lines)
+    parsed = parse_bib(text, "x.bib")
+    assert len(parsed.entries) <= len([b for b in scanned.blocks if b.type != "preamble"])
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "expected"),
     [
-        '@string{venue = "NeurIPS"}\n@misc{k, title = {T}, booktitle = venue}',
-        "@preamble{x}\n@misc{k, title = {T}}",
-        "@comment{x {y}\n@misc{k, title = {T}}",
-        "@comment{x\n@misc{k, title = {T}}}",
-        "@comment(x)\n@misc{k, title = {T}}",
-        "@misc(k, title = {T})",
-        "@misc{k, title = {T} # {U}}",
-        "@misc{k, title = {T}\n@misc{j, title = {U}}",
-        "@misc{k, title = {T}}\n@misc{k, title = {U}}",
-        "@misc{k, title = {T}, Title = {U}}",
-        "@misc{k, title = {T}, title = {U}}",
-        "mail me@example.org\n@misc{k, title = {T}}",
-        "@misc{title = {T}}",
-        "@misc{, title = {T}}",
-        "@misc{k, title = {T\n  @article{j, x}}",
-        "@misc{k, title = {T}, note = {a\\\nb}}",
-        '@misc{k, title = "a {"} b"}',
-        "@misc{k, title = {" + "{" * 9 + "x" + "}" * 9 + "}}",
-        "@misc{k, title = {T}, = {x}}",
-        "@misc{k, title = {T},, year = 2020}",
-        "@misc{k, title = {T} year = 2020}",
-        "@misc2{k, title = {T}}",
+        # @string macros are expanded (names without case), # joins pieces, numbers are text
+        ('@string{Venue = "Neur" # {IPS}}\n@misc{k, booktitle = venue # " 2020", year = 2020}',
+         {"k": {"booktitle": "NeurIPS 2020", "year": "2020"}}),
+        # month macros and undefined macros stay macros (the expression is written back as it was)
+        ('@misc{k, month = jul, journal = IEEE_J_PAMI, note = "10~" # jan}',
+         {"k": {"month": "jul", "journal": "IEEE_J_PAMI", "note": "{10~} # jan"}}),
+        # a repeated field keeps the first value, as BibTeX does (names compare without case)
+        ("@misc{k, title = {T}, Title = {U}}", {"k": {"title": "T"}}),
+        # ( ) entries, values as written (newlines, braces, backslashes)
+        ("@misc(k, title = {A {B}\n  \\'e})", {"k": {"title": "A {B}\n  \\'e"}}),
+        # a quote inside braces is text; braces count as BibTeX counts them (a backslash does not escape one)
+        ('@misc{k, title = "a {"} b", note = {x \\{ y \\} z}}', {"k": {"title": 'a {"} b', "note": "x \\{ y \\} z"}}),
+        # comments are skipped as biber skips them; text outside blocks is ignored; an e-mail address is text
+        ("@comment{x {y} @misc{no, title={N}}}\nmail me@example.org\n@misc{k, title = {T}}", {"k": {"title": "T"}}),
+        ("@Comment{jabref-meta: databaseType:bibtex;}\n@misc{k, title = {T}}", {"k": {"title": "T"}}),
+        # an entry type that starts with "comment" is an entry (bibtexparser skips it as a comment)
+        ("@commentary{x, title = {T}}", {"x": {"title": "T"}}),
     ],
-)
-def test_the_fast_path_declines_what_bibtexparser_may_read_otherwise(text: str) -> None:
-    assert scan(text) is None
-    assert result(*parse_bib(text, "x.bib")) == slow(text)
+)  # fmt: skip
+def test_macros_concatenation_and_repeated_fields_read_as_bibtex_reads_them(
+    text: str, expected: dict[str, dict[str, str]]
+) -> None:
+    assert fields_read(text) == expected
+
+
+def test_preambles_are_kept_and_broken_blocks_skipped_with_their_line() -> None:
+    text = '@preamble{ "\\newcommand{\\noopsort}[1]{}" # "x" }\n@misc{a, title = {A}\n@misc{b, title = {B}}\n'
+    scanned = scan(text)
+    assert [b.value for b in scanned.blocks if b.type == "preamble"] == ["{\\newcommand{\\noopsort}[1]{}x}"]
+    assert [b.key for b in scanned.blocks if b.key] == ["b"]
+    assert [line for line, _ in scanned.problems] == [2]
+    assert "entry 'a'" in scanned.problems[0][1]
+
+
+def test_keys_as_bibtex_reads_them_and_repeats_and_missing_keys_keep_the_entry() -> None:
+    text = (
+        "@misc{k, title = {One}}\n@misc{K, title = {Two}}\n@misc{k, title = {One}}\n"
+        "@misc{, title = {No key}}\n@misc{title = {No key either}}\n@misc{k, title={T}, title={U}}\n"
+    )
+    parsed = parse_bib(text, "x.bib")
+    assert [e.key for e in parsed.entries] == ["k", None, None, None, None]
+    assert [e.title for e in parsed.entries] == ["One", "Two", "No key", "No key either", "T"]
+    messages = [str(w) for w in parsed.warnings]
+    assert "x.bib:2: entry 'K': repeats the key of the entry at line 1" in messages[0]
+    assert "x.bib:3: entry 'k': repeats the entry at line 1 exactly; kept once" in messages[1]
+    assert any("repeated; the first value is kept" in m for m in messages)
+    assert parsed.problems == []
+
+
+def test_crossref_is_matched_without_case_and_inherited_for_matching_only() -> None:
+    text = (
+        "@inproceedings{a, title = {Paper}, crossref = {CONF}}\n"
+        "@proceedings{conf, title = {The Conference}, year = 1999}"
+    )
+    child = parse_bib(text, "x.bib").entries[0]
+    assert child.venue == "The Conference" and child.date.year == 1999
+    assert ("crossref", "CONF", None) in child.bib.fields and len(child.bib.fields) == 2
 
 
 # How other tools write .bib files (shapes typical of each; the text is made up)
@@ -274,18 +304,19 @@ year = {2020}
 <plist version="1.0"><array><dict><key>group name</key><string>Classics</string></dict></array></plist>
 }}
 """,
-    "commentary": "@commentary{x, title = {T}}\n@misc{k, title = {T}}",  # "@comment..." starts a comment
 }
 
 
 @pytest.mark.parametrize("tool", sorted(TOOL_EXPORTS))
-def test_other_tools_exports_take_the_fast_path(tool: str) -> None:
-    assert_fast_path_reads_like_bibtexparser(TOOL_EXPORTS[tool])
-
-
-def test_the_benchmark_library_and_the_seed_export_take_the_fast_path() -> None:
-    assert_fast_path_reads_like_bibtexparser("\n".join(paper.bib() for paper in generate(300, seed=7)))
-    assert_fast_path_reads_like_bibtexparser((REPO / "exports" / "reading-list.bib").read_text(encoding="utf-8"))
+def test_other_tools_exports_read_as_bibtexparser_and_pybtex_read_them(tool: str) -> None:
+    text = TOOL_EXPORTS[tool]
+    read = fields_read(text)
+    assert read == bibtexparser_fields(text)
+    by_pybtex = pybtex_fields(text)
+    for key, fields in fields_read(text, expressions=False).items():
+        assert {k: v for k, v in fields.items() if k not in ("author", "editor")} == {
+            k: v for k, v in by_pybtex[key].items() if k not in ("author", "editor")
+        }
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -293,29 +324,9 @@ def test_the_benchmark_library_and_the_seed_export_take_the_fast_path() -> None:
 def test_readlists_own_exports_take_the_fast_path(paper_list: list[Paper], biblatex: bool, ascii: bool) -> None:
     out = io.StringIO()
     get_exporter("biblatex" if biblatex else "bibtex").write(paper_list, out, ExportOptions(ascii=ascii))
-    assert_fast_path_reads_like_bibtexparser(out.getvalue())
-
-
-# Accents as BibDesk, Google Scholar and readlist's BibTeX export write them (command groups), amid other LaTeX
-latex_pieces = st.sampled_from(
-    ['{\\"u}', "{\\'e}", "{\\v{r}}", "{\\'\\i}", "{\\O}", "{\\ss}", "{\\c c}", "{\\c{c}}", "{\\~n}", "{\\`e}",
-     "{\\^{\\d{e}}}", "{\\H{o}}", "{\\&}", "{\\%}", "{\\$}", "{\\relax}", "{\\textbraceleft}", "{\\bf}", "{\\\\}",
-     '{\\"}', '{\\"{}}', "{\\c}", "{\\unknown}", "{\\-}", "{\\ }", "{\\,}", "{\\}", "{\\{}", "{\\i{}}", "{\\'}",
-     "{\\relax Ł}", "{\\relax\tÅ}", "{\\bf x y}", "{\\ss }", '{\\"u }', "{\\em\n\nx}", "{\\c\nc}", "{\\v {r}}",
-     "{BERT}", "{", "}", "\\'e", "\\", "--", "''", "``", "`", "~", "%", "$x$", "$", "\ue000", " ", "\n", "\n\n",
-     "\u00a0", "a", ",", " and "]
-)  # fmt: skip
-
-
-@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.one_of(latex_pieces, latex_pieces, st.text(max_size=4)), max_size=25).map("".join))
-def test_command_groups_decode_alone_as_in_their_value(text: str) -> None:
-    assert outcome(latex_to_text, text) == outcome(_decode, text)  # _decode: pylatexenc on the whole value
-
-
-def outcome(decode: Callable[[str], str], text: str) -> str | type[Exception]:
-    """The decoded text, or the exception raised: pylatexenc fails on a few commands (``\\date``, ``\\href``)."""
-    try:
-        return decode(text)
-    except (AttributeError, IndexError) as exc:
-        return type(exc)
+    text = out.getvalue()
+    assert scan(text).problems == []
+    assert set(fields_read(text)) == {p.key for p in paper_list}
+    assert {k: {n: v for n, v in f.items() if "#" not in v} for k, f in fields_read(text).items()} == {
+        k: {n: v for n, v in f.items() if "#" not in v} for k, f in bibtexparser_fields(text).items()
+    }

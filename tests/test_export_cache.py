@@ -134,7 +134,8 @@ def test_any_change_shows_in_the_next_export(
                 rl.restore(backup)
             fmt, options = FORMATS[fmt_index]
             assert exported(rl, fmt, options, tmp / "out") == uncached(rl, fmt, options), (op, fmt)
-        assert stored_rows(rl.settings.library) > 0  # texts were stored along the way
+        # texts were stored along the way (unless every paper was removed: their texts went with them)
+        assert stored_rows(rl.settings.library) > 0 or not list(rl.papers())
     finally:
         rl.close()
 

@@ -63,7 +63,8 @@ HOSTILE_BIB = r"""@string{conf = "Conference on Hostile Inputs"}
   booktitle = conf,
   year = 2021,
   keywords = {rl, theory},
-  note = {first note}
+  note = {To appear},
+  annote = {first note}
 }
 
 @article{good1,
@@ -101,18 +102,27 @@ def test_hostile_bib_reports_each_problem_and_keeps_the_valid_entries(cli: Cli, 
     res = cli.proc("import", str(bib))
     assert res.exit_code == 1 and "Traceback" not in res.stderr
     errors = error_lines(res.stderr)
-    assert f"error: {bib}:13: duplicate key 'good1'; the first entry with it is kept" in errors
-    assert any(e.startswith(f"error: {bib}:18: BibTeX block could not be parsed") for e in errors)
-    assert f"error: {bib}:31: entry empty: has no title, eprint or doi" in errors
-    assert f"error: {bib}:35: entry 'twice' repeats a field (title); skipped" in errors
+    # the one block no tool can read is an error; every entry that can be read is kept, oddities are warnings
+    assert errors == [f"error: {bib}:19: entry 'broken': unbalanced braces: this value is never closed"]
+    warnings = [line for line in res.stderr.splitlines() if line.startswith("warning: ")]
+    assert (
+        f"warning: {bib}:14: entry 'good1': repeats the key of the entry at line 4 (BibTeX ignores this one);"
+        " kept under a new key" in warnings
+    )
+    assert any(
+        w.startswith(f"warning: {bib}:36: entry 'twice': field 'title' is repeated; the first") for w in warnings
+    )
+    assert "flagged as possible duplicates" not in res.stdout  # a different paper: nothing to flag it with
     papers = {p["title"]: p for p in listed(cli)}
     good = papers["Good RL Paper with 100% & $5 and $\\infty$"]
     assert good["key"] == "good1"
-    assert good["authors"] == ["Jan van der Berg", "OpenAI Team", "Knuth, Jr., Donald"]
+    assert good["authors"] == ["Jan van der Berg", "OpenAI Team", "Donald Knuth, Jr."]
     assert good["venue"] == "Conference on Hostile Inputs"
     assert good["tags"] == ["rl", "theory"] and good["notes"] == ["first note"]
     assert papers["Child Entry"]["venue"] == "Conference on Hostile Inputs"  # inherited through crossref
-    assert "No key at all" in papers
+    assert papers["Duplicate key"]["key"] != "good1"
+    assert papers["First"]["key"] == "twice"  # BibTeX's value of a repeated field
+    assert "No key at all" in papers and "empty" in {p["key"] for p in papers.values()}
 
 
 NASTY = "} @ % \\ $ # {\x07\x1b\u200f\u202e" + "w" * 10_000

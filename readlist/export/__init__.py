@@ -84,6 +84,9 @@ def export(
             yield item
 
     if isinstance(exporter, EntryExporter):
+        import dataclasses
+
+        options = dataclasses.replace(options, preamble=store.preamble())
         renderer = exporter.renderer(options)
         texts = store.export_texts(filters, keys, exporter.name, variant_digest(renderer.variant), renderer.render)
         with closing(texts):  # ends the read transaction also when writing fails

@@ -19,6 +19,7 @@ class ExportOptions:
     group_by: str = "status"  # markdown: "status" (read state) | "tag" | "year"
     et_al: int = 3  # markdown: authors shown before "et al."
     template: Path | None = None  # markdown: a custom template
+    preamble: bytes = b""  # BibTeX: the library's @preamble blocks (`export` fills it in)
 
 
 class Exporter(Protocol):

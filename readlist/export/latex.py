@@ -9,6 +9,7 @@ pdflatex's UTF-8 support has no glyph for them.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -40,11 +41,16 @@ GREEK = {
     "Ψ": "Psi", "Ω": "Omega", "∞": "infty", "≤": "leq", "≥": "geq", "≈": "approx", "→": "rightarrow",
     "←": "leftarrow", "∈": "in", "∑": "sum", "∂": "partial", "∇": "nabla", "≠": "neq",
 }  # fmt: skip
+# The escapes Zotero's BibTeX import, BibTeX, biber and readlist's own decoder all read back: no \text... commands.
+# A brace is \{ or \}; in a value whose braces do not pair up, each is paired with an invisible one
+# (``\{\vphantom{\}}``, as Zotero writes them), since BibTeX counts every brace, escaped or not.
 SPECIALS = {
-    "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "$": r"\$", "&": r"\&",
-    "%": r"\%", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-    "<": r"\textless{}", ">": r"\textgreater{}",
+    "\\": r"$\backslash$", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_",
+    "~": r"\~{}", "^": r"\^{}", "<": r"$<$", ">": r"$>$",
 }  # fmt: skip
+# math that importers (readlist's among them) read as the one character it escapes: such text is not kept as math
+_ONE_CHARACTER_MATH = frozenset(["$<$", "$>$", "$\\backslash$", "$|$", "$\\sim$"])
+_LONE_BRACE = {r"\{": r"\{\vphantom{\}}", r"\}": r"\vphantom{\{}\}"}
 # Commands allowed inside kept $...$ math; anything else is written as text, so no title can run TeX code.
 MATH_COMMANDS = frozenset(GREEK.values()) | frozenset(
     "varepsilon vartheta varphi ell times cdot cdots ldots pm mp le ge ll gg sim simeq propto infty "
@@ -118,7 +124,26 @@ def _char(ch: str, ascii: bool, stacked: bool = True) -> str:
             cmd = ACCENTS[mark]
             out = f"\\{cmd}{{{out}}}" if cmd.isalpha() or len(out) > 1 else f"\\{cmd}{out}"
         return "{" + out + "}"
+    if ascii and _PICTOGRAPH.match(ch):
+        return _text(ascii_for(ch), True)  # emoji and other pictographs: no font pdflatex loads has them
     return ch  # no escape (CJK, ...): UTF-8, see docs/exports.md for pdflatex
+
+
+# Emoji, pictographs, dingbats, their joiners and variation selectors: what no font pdflatex loads can set
+_PICTOGRAPH = re.compile("[\u2600-\u27bf\u2b00-\u2bff\ufe0e\ufe0f\u200d\U0001f000-\U0001faff]")
+
+
+def ascii_for(ch: str) -> str:
+    """A pictograph in ASCII, as ``--ascii`` writes it (anyascii: 🚀 -> ``:rocket:``); "" when it has none."""
+    from anyascii import anyascii
+
+    text = anyascii(ch)
+    return text if text.isprintable() else ""
+
+
+def unsettable(text: str) -> dict[str, str]:
+    """The characters of ``text`` that pdflatex cannot set, each with what ``--ascii`` writes for it."""
+    return {ch: ascii_for(ch) for ch in sorted(set(_PICTOGRAPH.findall(text)))} if not text.isascii() else {}
 
 
 def _text(text: str, ascii: bool, stacked: bool = True) -> str:
@@ -141,13 +166,17 @@ def escape(text: str, ascii: bool = False, protect: bool = False, stacked: bool 
     pos = 0
     sentence_case = protect and _is_sentence_case(text)
     for m in _MATH.finditer(text):
-        if not _is_math(m.group(1)) or BLOCK_START.search(m.group(1)):
+        if not _is_math(m.group(1)) or BLOCK_START.search(m.group(1)) or m.group(0) in _ONE_CHARACTER_MATH:
             continue
         out.append(_words(text[pos : m.start()], ascii, stacked, protect, sentence_case, first=pos == 0))
         out.append("{$" + m.group(1) + "$}" if protect else "$" + m.group(1) + "$")
         pos = m.end()
     out.append(_words(text[pos:], ascii, stacked, protect, sentence_case, first=pos == 0))
     result = "".join(out)
+    if ("\\{" in result or "\\}" in result) and not braces_balanced(result):
+        # in the text pieces only (math kept as typed balances either way; see _is_math)
+        pair = functools.partial(re.sub, r"\\[{}]", lambda m: _LONE_BRACE[m.group()])
+        result = "".join(pair(piece) if i % 2 == 0 else piece for i, piece in enumerate(out))
     return _LIGATURE.sub(r"\1{}`", result) if "`" in result else result  # "?`" is TeX's ligature for "¿"
 
 

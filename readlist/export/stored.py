@@ -92,8 +92,10 @@ def bibtex_variant(flavor: str, ascii: bool, abstract: bool) -> str:
     return f"{flavor} ascii={ascii} abstract={abstract}"
 
 
-def write_bibtex(entries: Iterable[bytes], out: TextIO) -> None:
-    """A .bib document: the entries in order, a blank line between them."""
+def write_bibtex(entries: Iterable[bytes], out: TextIO, preamble: bytes = b"") -> None:
+    """A .bib document: the @preamble blocks of imported files, then the entries in order, a blank line between."""
     with byte_writer(out) as write:
+        if preamble:
+            write(preamble)
         for i, entry in enumerate(entries):
             write(b"\n" + entry if i else entry)

@@ -1,243 +1,262 @@
-"""Import .bib files (through bibscan's fast path, else bibtexparser): keys, fields, notes, keywords, own fields."""
+"""Import .bib files: each entry is kept as the user's record (type, key, every field as written, in order), plus
+the decoded text readlist searches and matches on (title, names, date, identifiers, venue, notes, keywords).
+
+What the reader keeps and expands is said in `readlist.ingest.bibscan`; decoding in `readlist.ingest.decode`;
+names in `readlist.ingest.names`. Problems that cost an entry are errors; everything else that is odd (a repeated
+field, a date that is not one, a macro the file does not define, a repeated key) is a one-line warning, and the
+entry is kept.
+"""
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from readlist.errors import InputError
-from readlist.ingest.bibscan import Record, scan
+from readlist.ingest.bibscan import MONTH_NAMES, MONTHS, Block, scan
+from readlist.ingest.decode import latex_to_text
 from readlist.ingest.identifiers import normalize_doi, split_arxiv_id
-from readlist.model import Entry, PartialDate
+from readlist.ingest.names import decoded_names
+from readlist.model import BibRecord, Entry, PartialDate
 from readlist.states import READ_STATES
-from readlist.text import braces_balanced
 
-# Fields readlist writes so that an export imports back unchanged; other tools ignore them.
+# readlist's own fields: other tools ignore them; they hold state, not the user's record
 STATE_FIELD = "readlist-state"
-_MATH = re.compile(r"(?<!\\)\$[^$]*(?<!\\)\$")
-_KNOWN = {
-    "title", "author", "abstract", "doi", "eprint", "archiveprefix", "eprinttype", "year", "date",
-    "keywords", "note", "url", "journal", "booktitle", "volume", "pages", STATE_FIELD,
-    # written by readlist's own exporters; derived from the fields above, so not kept as extras
-    "readlist-status", "key", "howpublished", "eprintclass", "primaryclass", "journaltitle", "month",
-}  # fmt: skip
-_AND = re.compile(r"\s+and\s+")
+STATUS_FIELD = "readlist-status"
+ALIAS_FIELD = "readlist-alias-of"  # a copy readlist wrote of a paper's entry under one of its aliases
+OWN_FIELDS = (STATE_FIELD, STATUS_FIELD)
+NOTES_FIELD = "annote"  # user notes, one paragraph each (Zotero makes each entry's annote a child note)
+VERBATIM = ("url", "doi", "eprint")  # read as URLs and identifiers: only escapes are undone
 _PARAGRAPH = re.compile(r"\n\s*\n")
+_LINE = "\ue010"  # a line break, kept through decoding (which reads white space as one space)
 _LIST_SEPARATOR = re.compile("[,;]")
-_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+_YEAR = re.compile(r"(?<!\d)(-?\d{4})(?!\d)")
+_EDTF = re.compile(r"^(-?\d{4}|\d{4}X{0,2}|\d{2}XX)(?:-(\d{2})(?:-(\d{2}))?)?[?~%]?$")
+_ISO_TIME = re.compile(r"T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?$")
+_VERBATIM_ESCAPE = re.compile(r"\\([_%#&$~{}])|\{\\([_%#&$])\}|\\textunderscore\{\}|\\textasciitilde\{\}")
 
 
-# text-mode symbol commands that exporters (ours included) write for characters special to LaTeX
-_SYMBOLS = {
-    "textbraceleft": "{", "textbraceright": "}", "textless": "<", "textgreater": ">", "textbackslash": "\\",
-    "textasciitilde": "~", "textasciicircum": "^", "textunderscore": "_", "textbar": "|",
-    "textperiodcentered": "·", "textdollar": "$", "textbullet": "•", "textcopyright": "©", "textdegree": "°",
-    "textdiv": "÷", "texteuro": "€", "textexclamdown": "¡", "textmu": "µ", "textpm": "±", "textquestiondown": "¿",
-    "textregistered": "®", "texttimes": "×", "texttrademark": "™", "pounds": "£", "S": "§", "P": "¶", "dag": "†",
-    "ddag": "‡",
-}  # fmt: skip
+@dataclass
+class BibFile:
+    """What a .bib file holds for readlist."""
+
+    entries: list[Entry] = field(default_factory=list)
+    problems: list[InputError] = field(default_factory=list)
+    warnings: list[InputError] = field(default_factory=list)
+    preambles: list[str] = field(default_factory=list)  # @preamble values, as expressions to write back
+    aliases: list[tuple[str, str]] = field(default_factory=list)  # (alias, key of its paper)
 
 
-_LIGATURES = (("--", "\ue000"), ("``", "\ue001"), ("''", "\ue002"))
-# Every character pylatexenc gives a meaning to outside math but braces (the ligature marks included): a value
-# without them decodes to itself, with balanced protective braces dropped and whitespace collapsed, so most fields
-# (~95%) skip the parser.
-_LATEX_CHARS = re.compile(r"[\\$%&~`\ue000-\ue002]")
-# A group opened by a command, with no unescaped "$" or "%" or ligature mark: {\"u}, {\v{r}}, {\'\i}, {\relax Ł}.
-# It decodes alone to what it gives in its value, so a value that is plain text around such groups (accented names
-# as BibDesk, Google Scholar and readlist's BibTeX export write them) skips the parser but for its distinct groups.
-_TOKEN = r"(?:\\(?:[A-Za-z]++|[^A-Za-z{}\\\ue000-\ue002])|[^\\{}$%\ue000-\ue002])"
-_COMMAND_GROUP = re.compile(rf"(\{{(?=\\){_TOKEN}*+(?:\{{{_TOKEN}*+\}}{_TOKEN}*+)*+\}})")
+def verbatim_text(value: str) -> str:
+    """A URL, DOI or eprint as other tools write it (``a\\_b``, ``{\\%}20``) read as the text it stands for."""
+    if "\\" not in value and "{" not in value:
+        return value.strip()
+    value = _VERBATIM_ESCAPE.sub(
+        lambda m: m.group(1) or m.group(2) or ("_" if "underscore" in m.group(0) else "~"), value
+    )
+    return value.replace("{", "").replace("}", "").strip()
 
 
-@functools.cache
-def _decoder() -> Callable[[str], str]:
-    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
-    from pylatexenc.latexwalker import get_default_latex_context_db as parsing_context
-
-    macros = [MacroTextSpec(name, text) for name, text in _SYMBOLS.items()]
-    context = get_default_latex_context_db()
-    context.add_context_category("readlist-symbols", prepend=True, macros=macros)
-    to_text = LatexNodes2Text(latex_context=context, math_mode="verbatim", strict_latex_spaces=True)
-    # the parser's default context, built once: LatexWalker would rebuild it for every value
-    return functools.partial(to_text.latex_to_text, latex_context=parsing_context())
-
-
-def latex_to_text(value: str) -> str:
-    """Decode LaTeX to Unicode text (accents, escapes, protective braces), keeping ``$math$`` verbatim."""
-    if "\\" in value and len(pieces := _COMMAND_GROUP.split(value)) > 1:
-        return _around_groups(value, pieces)
-    if not _LATEX_CHARS.search(value):
-        text = value.replace("{", "").replace("}", "")
-        if len(text) == len(value) or braces_balanced(value):  # plain text, or {Acronyms} in plain text
-            return _collapse_spaces(text)
-    return _decode(value)
-
-
-def _around_groups(value: str, pieces: list[str]) -> str:
-    """``latex_to_text(value)`` for a value split around command groups (at odd indexes of ``pieces``)."""
-    outside = "".join(pieces[::2])
-    if _LATEX_CHARS.search(outside) or not braces_balanced(outside):
-        return _decode(value)
-    text = "".join(_decode_group(p) if i % 2 else p.replace("{", "").replace("}", "") for i, p in enumerate(pieces))
-    return _collapse_spaces(text)
-
-
-def _collapse_spaces(text: str) -> str:
-    """``" ".join(text.split())``, without splitting a text that has nothing to collapse (most abstracts)."""
-    # a printable text has no whitespace but " "
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        return text
-    return " ".join(text.split())
-
-
-@functools.lru_cache(maxsize=8192)  # author names and venues recur across a library
-def _decode(value: str) -> str:
-    """pylatexenc's decoding of ``value``, with its ``$math$`` kept verbatim."""
-    out, pos = [], 0
-    for m in _MATH.finditer(value):
-        out.append(_decode_text(value[pos : m.start()]))
-        out.append(m.group(0))
-        pos = m.end()
-    out.append(_decode_text(value[pos:]))
-    return " ".join("".join(out).split())
-
-
-def _decode_text(text: str) -> str:
-    """pylatexenc's decoding of ``text`` (no math), whitespace as it is; text it cannot decode stays as typed."""
-    # keep -- and quote pairs as typed: they are text here, not LaTeX ligatures to convert
-    marked = text
-    for seq, mark in _LIGATURES:
-        marked = marked.replace(seq, mark)
-    try:
-        marked = _decoder()(marked)
-    except Exception:  # pylatexenc fails inside on some macros used without their arguments (`\date`, `\href x`)
-        return text
-    for seq, mark in _LIGATURES:
-        marked = marked.replace(mark, seq)
-    return marked
-
-
-_decode_group = functools.lru_cache(maxsize=4096)(_decode_text)  # a library has few distinct command groups
-
-
-def display_name(name: str) -> str:
-    """``"Knuth, Donald E."`` -> ``"Donald E. Knuth"``; names with a suffix keep the BibTeX form."""
-    last, comma, first = name.partition(",")
-    if comma and "," not in first and (first := first.strip()) and (last := last.strip()):
-        return f"{first} {last}"
-    return name.strip()
-
-
-def _split_list(value: str) -> list[str]:
-    """Items separated by "," or ";" outside braces (a braced item keeps its commas)."""
+def split_keywords(value: str) -> list[str]:
+    """Keywords separated by "," or ";" outside braces (a braced keyword keeps its commas), decoded."""
     if "{" not in value and "}" not in value:
-        return [v.strip() for v in _LIST_SEPARATOR.split(value) if v.strip()]
-    items, depth, start = [], 0, 0
-    for i, ch in enumerate(value):
-        depth += {"{": 1, "}": -1}.get(ch, 0)
-        if ch in ",;" and depth == 0:
-            items.append(value[start:i])
-            start = i + 1
-    items.append(value[start:])
-    return [v.strip() for v in items if v.strip()]
+        items = _LIST_SEPARATOR.split(value)
+    else:
+        items, depth, start = [], 0, 0
+        for i, ch in enumerate(value):
+            depth += {"{": 1, "}": -1}.get(ch, 0)
+            if ch in ",;" and depth == 0:
+                items.append(value[start:i])
+                start = i + 1
+        items.append(value[start:])
+    return [t for t in (latex_to_text(v) for v in items) if t]
 
 
-def parse_bib(text: str, source: str) -> tuple[list[Entry], list[InputError]]:
-    """Entries of a .bib file; broken blocks and duplicate keys are reported and skipped."""
-    records = scan(text)  # the fast path, for files bibtexparser would read the same way
-    if records is None:
-        return _entries(*_bibtexparser_records(text, source), source)
-    return _entries(records, [], source)
+def note_paragraphs(value: str) -> list[str]:
+    """A notes field's notes: one per paragraph (blank lines between), decoded; the line breaks inside one stay
+    (readlist's export writes a note's own paragraphs as lines, which Zotero shows as line breaks)."""
+    notes = []
+    for paragraph in _PARAGRAPH.split(value):
+        text = latex_to_text(paragraph.strip().replace("\n", _LINE))
+        lines = [line.strip() for line in text.split(_LINE)]
+        if any(lines):
+            notes.append("\n".join(line for line in lines if line))
+    return notes
 
 
-def _bibtexparser_records(text: str, source: str) -> tuple[list[Record], list[InputError]]:
-    """The entries bibtexparser reads in ``text``, and its failed blocks as problems."""
-    import bibtexparser
+def parse_bib(text: str, source: str) -> BibFile:
+    """Every entry of a .bib file; blocks that cannot be read are problems, oddities warnings."""
+    scanned = scan(text)
+    out = BibFile()
+    out.problems = [InputError(source, line, message) for line, message in scanned.problems]
+    entries = [b for b in scanned.blocks if b.type != "preamble"]
+    out.preambles = [b.value for b in scanned.blocks if b.type == "preamble"]
+    by_key: dict[str, Block] = {}
+    for block in entries:
+        if block.key:
+            by_key.setdefault(block.key.lower(), block)
+    first_line: dict[str, int] = {}
+    for block in entries:
+        named = {}  # lower-case field name -> the field (the first: a repeated one is not in block.fields)
+        for f in block.fields:
+            named[f.name.lower()] = f
+        warn = _warner(out, source, block)
+        for message in block.warnings:
+            warn(message)
+        key = block.key or None
+        if key is not None:
+            seen = first_line.get(key.lower())
+            if seen is None:
+                first_line[key.lower()] = block.line
+            elif _same(by_key[key.lower()], block):
+                warn(f"repeats the entry at line {seen} exactly; kept once")
+                continue
+            else:
+                warn(f"repeats the key of the entry at line {seen} (BibTeX ignores this one); kept under a new key")
+                key = None
+        target = named.get(ALIAS_FIELD)
+        if target is not None and key is not None:
+            out.aliases.append((key, target.value.strip()))
+            continue
+        ids = named.get("ids")  # biblatex's aliases of this entry's key
+        if ids is not None and key is not None:
+            out.aliases += [(a, key) for a in (a.strip() for a in ids.value.split(",")) if a and a != key]
+        parent = None
+        crossref = named.get("crossref")
+        if crossref is not None and crossref.value.strip():
+            parent = by_key.get(crossref.value.strip().lower())
+            if parent is None:
+                warn(f"crossref {crossref.value.strip()!r} names no entry in this file; the field is kept")
+        out.entries.append(_to_entry(block, named, key, parent, source, warn))
+    if scanned.comments:
+        out.warnings.append(
+            InputError(source, None, f"{scanned.comments} @comment block(s) not imported (BibTeX ignores them too)")
+        )
+    return out
 
-    library = bibtexparser.parse_string(text)
-    problems = [InputError(source, block.start_line + 1, _failure(block)) for block in library.failed_blocks]
-    records = [
-        Record(bib.entry_type.lower(), bib.key, [(f.key.lower(), str(f.value)) for f in bib.fields], bib.start_line + 1)
-        for bib in library.entries
-    ]
-    return records, problems
+
+def _warner(out: BibFile, source: str, block: Block):
+    label = f"entry {block.key!r}" if block.key else "entry (no key)"
+
+    def warn(message: str) -> None:
+        out.warnings.append(InputError(source, block.line, f"{label}: {message}"))
+
+    return warn
 
 
-def _entries(records: list[Record], problems: list[InputError], source: str) -> tuple[list[Entry], list[InputError]]:
-    """Records as entries, fields inherited through ``crossref``; an entry that cannot be one is a problem."""
-    by_key = {r.key: r.fields for r in records if r.key}
-    entries = []
-    for entry_type, key, pairs, line in records:
-        fields = dict(pairs)
-        parent = by_key.get(fields.get("crossref", ""))
-        if parent is not None:
-            for name, value in parent:
-                fields.setdefault(name, value)
-        try:
-            entries.append(_to_entry(entry_type, key, fields, source, line))
-        except ValueError as exc:
-            problems.append(InputError(source, line, f"entry {key or '(no key)'}: {exc}"))
-    return entries, problems
+def _same(a: Block, b: Block) -> bool:
+    return a.type.lower() == b.type.lower() and a.fields == b.fields
 
 
-def _failure(block: object) -> str:
-    from bibtexparser import model
+def _to_entry(block: Block, own: dict, key: str | None, parent: Block | None, source: str, warn) -> Entry:
+    fields = dict(own)
+    if parent is not None:  # what BibTeX inherits through crossref, for matching and display
+        for f in parent.fields:
+            fields.setdefault(f.name.lower(), f)
+        if "booktitle" not in fields and "title" in {f.name.lower() for f in parent.fields}:
+            fields["booktitle"] = next(f for f in parent.fields if f.name.lower() == "title")
 
-    if isinstance(block, model.DuplicateBlockKeyBlock):
-        return f"duplicate key {block.key!r}; the first entry with it is kept"
-    if isinstance(block, model.DuplicateFieldKeyBlock):
-        fields = ", ".join(sorted(block.duplicate_keys))
-        return f"entry {block.ignore_error_block.key!r} repeats a field ({fields}); skipped"
-    return "BibTeX block could not be parsed (unbalanced braces or quotes?); skipped"
+    def text(name: str) -> str:
+        f = fields.get(name)
+        return latex_to_text(f.value) if f is not None else ""
 
+    def raw(name: str) -> str:
+        f = fields.get(name)
+        return f.value if f is not None else ""
 
-def _to_entry(entry_type: str, key: str, fields: dict[str, str], source: str, line: int) -> Entry:
-    title = latex_to_text(fields.get("title", ""))
-    arxiv = None
-    prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "").lower()
-    if fields.get("eprint") and prefix in ("arxiv", ""):
-        arxiv = split_arxiv_id(fields["eprint"])
-    doi = normalize_doi(fields["doi"]) if fields.get("doi") else None
-    if not title and not arxiv and not doi:
-        raise ValueError("has no title, eprint or doi")
-    state = fields.get(STATE_FIELD)
+    kept = (
+        block.fields
+        if not (STATE_FIELD in own or STATUS_FIELD in own)
+        else [f for f in block.fields if f.name.lower() not in OWN_FIELDS]
+    )
+    notes: list[str] = []
+    if NOTES_FIELD in own:
+        notes = note_paragraphs(own[NOTES_FIELD].value)
+    elif STATUS_FIELD in own and "note" in own and _PARAGRAPH.split(own["note"].value)[0].strip() == "unresolved":
+        # a pending paper exported by an earlier readlist: its `note` held "unresolved", then readlist's notes
+        notes = note_paragraphs(own["note"].value)[1:]
+        kept = [f for f in kept if f.name.lower() != "note"]
+    state = own[STATE_FIELD].value.strip() if STATE_FIELD in own else None
     if state is not None and state not in READ_STATES:
-        raise ValueError(f"{STATE_FIELD} must be one of {', '.join(READ_STATES)}, not {state!r}")
-    authors = [display_name(latex_to_text(a)) for a in _AND.split(fields.get("author", "")) if a.strip()]
-    notes = [latex_to_text(n) for n in _PARAGRAPH.split(fields["note"])] if fields.get("note") else []
-    if "readlist-status" in fields and notes[:1] == ["unresolved"]:
-        notes = notes[1:]  # the marker readlist's export writes first, not a note of the user's
+        warn(f"{STATE_FIELD} {state!r} is not one of {', '.join(READ_STATES)}; the paper is unread")
+        state = None
+    eprint = verbatim_text(raw("eprint"))
+    prefix = (raw("archiveprefix") or raw("eprinttype")).strip().lower()
+    arxiv = None
+    if eprint and prefix in ("arxiv", ""):
+        arxiv = split_arxiv_id(re.sub(r"^arxiv:\s*", "", eprint, flags=re.IGNORECASE))
+    doi = normalize_doi(verbatim_text(raw("doi"))) if raw("doi").strip() else None
+    if doi and arxiv and doi == f"10.48550/arxiv.{arxiv[0]}":
+        doi = None  # the arXiv id again, as DataCite's DOI (the entry keeps the field as written)
+    names = decoded_names(raw("author"))
+    title = text("title")
     return Entry(
         source_file=source,
-        source_line=line,
+        source_line=block.line,
         title=title or None,
-        abstract=latex_to_text(fields["abstract"]) if fields.get("abstract") else None,
-        authors=authors,
-        author_count=len(authors) or None,
-        date=_date(fields),
+        abstract=text("abstract") or None,
+        authors=[n.display for n in names],
+        author_parts=names,
+        author_count=len(names) or None,
+        date=_date(fields, warn),
         arxiv_id=arxiv[0] if arxiv else None,
-        doi=doi,
-        key=key or None,
-        entry_type=entry_type,
-        venue=latex_to_text(fields.get("booktitle") or fields.get("journal") or "") or None,
-        fields={k: v for k, v in fields.items() if k not in _KNOWN and k != "crossref"}
-        | {k: fields[k] for k in ("url", "volume", "pages") if fields.get(k)},
-        notes=[n for n in notes if n],
-        tags=[latex_to_text(t) for t in _split_list(fields.get("keywords", ""))],
+        doi=doi or None,
+        key=key,
+        entry_type=block.type.lower(),
+        venue=text("booktitle") or text("journal") or text("journaltitle") or None,
+        fields={
+            name: value
+            for name, value in (
+                ("url", verbatim_text(raw("url"))),
+                ("volume", text("volume")),
+                ("pages", text("pages")),
+            )
+            if value
+        },
+        notes=notes,
+        tags=split_keywords(raw("keywords")),
         state=state,
+        bib=BibRecord(block.type, [(f.name, f.value, f.expression) for f in kept]),
+        label=title or text("booktitle") or text("journal") or key or block.type.lower(),
     )
 
 
-def _date(fields: dict[str, str]) -> PartialDate | None:
-    if fields.get("date"):
-        try:
-            return PartialDate.from_iso(fields["date"])
-        except ValueError:
-            pass
-    year = fields.get("year", "").strip()
-    if not year.isdigit():
+def _date(fields: dict, warn) -> PartialDate | None:
+    """The date a .bib entry gives: biblatex's ``date`` (EDTF, the start of a range), else ``year``/``month``.
+    One that cannot be read is kept as written, with a warning."""
+    date = fields.get("date")
+    if date is not None:
+        value = latex_to_text(date.value)
+        start = _ISO_TIME.sub("", value.split("/")[0].strip())
+        m = _EDTF.match(start)
+        if m and m.group(1)[:4].lstrip("-").isdigit():
+            month = int(m.group(2)) if m.group(2) else None
+            day = int(m.group(3)) if m.group(3) and month and month <= 12 else None
+            return PartialDate(int(m.group(1)[:4]), month if month and month <= 12 else None, day)
+        if start not in ("", ".."):  # an open start ("../2020") is a date without a start
+            warn(f"date {value!r} is not an ISO 8601 / EDTF date; kept as written")
+    year_field = fields.get("year")
+    if year_field is None:
         return None
-    month = _MONTHS.get(fields.get("month", "").strip().lower()[:3])
-    return PartialDate(int(year), month)
+    year_text = latex_to_text(year_field.value)
+    m = _YEAR.search(year_text)
+    if not m:
+        if year_text:
+            warn(f"year {year_text!r} has no year number; kept as written")
+        return None
+    month_field = fields.get("month")
+    month = _month(latex_to_text(month_field.value)) if month_field is not None else None
+    if month_field is not None and month is None and month_field.value.strip().isdigit():
+        warn(f"month {month_field.value!r} is not a month number (1-12); kept as written")
+    return PartialDate(int(m.group(1)), month)
+
+
+def _month(text: str) -> int | None:
+    text = text.strip().rstrip(".").lower()
+    if text.isdigit():
+        return int(text) if 1 <= int(text) <= 12 else None
+    for i, name in enumerate(MONTH_NAMES):
+        if text == name.lower() or (len(text) >= 3 and name.lower().startswith(text)) or text == MONTHS[i]:
+            return i + 1
+    m = re.search(r"\b(" + "|".join(MONTHS) + r")[a-z]*\b", text)
+    return MONTHS.index(m.group(1)) + 1 if m else None

@@ -22,7 +22,10 @@ _BIB_START = re.compile(r"^\s*@[a-zA-Z]+\s*[{(]", re.MULTILINE)
 @dataclass
 class ParseResult:
     entries: list[Entry] = field(default_factory=list)
-    problems: list[InputError] = field(default_factory=list)
+    problems: list[InputError] = field(default_factory=list)  # what was not read (an entry lost, a file)
+    warnings: list[InputError] = field(default_factory=list)  # what was read, but is odd (kept as written)
+    preambles: list[tuple[str, str]] = field(default_factory=list)  # (.bib file, @preamble expression)
+    aliases: list[tuple[str, str]] = field(default_factory=list)  # (alias, key of its paper), from .bib files
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -61,10 +64,17 @@ def parse_text(text: str, source: str, bib: bool | None = None) -> ParseResult:
     """Parse one input's text; ``bib=None`` sniffs the format from the content."""
     if bib is None:
         bib = source.lower().endswith(".bib") or bool(_BIB_START.search(text[:4096]))
-    entries, problems = (parse_bib if bib else parse_page)(text, source)
-    if not entries and not problems:
-        problems.append(InputError(source, None, "no entries found (expected titles with abstracts, ids or BibTeX)"))
-    return ParseResult(entries, problems)
+    if bib:
+        parsed = parse_bib(text, source)
+        preambles = [(source, p) for p in parsed.preambles]
+        result = ParseResult(parsed.entries, parsed.problems, parsed.warnings, preambles, parsed.aliases)
+    else:
+        result = ParseResult(*parse_page(text, source))
+    if not result.entries and not result.problems and not result.preambles and not result.aliases:
+        result.problems.append(
+            InputError(source, None, "no entries found (expected titles with abstracts, ids or BibTeX)")
+        )
+    return result
 
 
 def read_inputs(names: list[str]) -> ParseResult:
@@ -86,4 +96,7 @@ def read_inputs(names: list[str]) -> ParseResult:
         one = parse_text(text, source)
         result.entries.extend(one.entries)
         result.problems.extend(one.problems)
+        result.warnings.extend(one.warnings)
+        result.preambles.extend(one.preambles)
+        result.aliases.extend(one.aliases)
     return result

@@ -15,9 +15,9 @@ from itertools import islice
 from pathlib import Path
 
 from readlist.errors import ReadlistError
-from readlist.model import Candidate, Entry, Note, Outcome, Paper, PartialDate, Record, Source
+from readlist.model import BibRecord, Candidate, Entry, Note, Outcome, Paper, PartialDate, Record, Source
 from readlist.states import READ_STATES, STATUSES
-from readlist.store import sql
+from readlist.store import bibrecords, sql
 from readlist.store.db import BUSY_TIMEOUT_MS, SCHEMA_VERSION, backup, connect, schema_version
 from readlist.store.sql import now
 from readlist.text import normalize_title, normalized
@@ -25,15 +25,16 @@ from readlist.text import normalize_title, normalized
 _CHUNK = 500
 _PAPER_COLUMNS = (
     "id key title abstract year date arxiv_id arxiv_version primary_class doi s2_id entry_type venue journal "
-    "volume pages url author_count status evidence state state_changed_at added_at fields"
+    "volume pages url author_count status evidence state state_changed_at added_at fields bib"
 ).split()
 _RECORD_COLUMNS = "title abstract arxiv_id arxiv_version primary_class doi s2_id venue journal volume pages url".split()
 # what Store.insert writes of a new paper
 _NEW_PAPER = (
     "id key title title_norm abstract year date arxiv_id doi entry_type venue url volume pages author_count state "
-    "state_changed_at added_at updated_at fields status evidence"
+    "state_changed_at added_at updated_at fields status evidence bib"
 ).split()
 _STATE, _STATE_CHANGED_AT = _NEW_PAPER.index("state"), _NEW_PAPER.index("state_changed_at")
+_BIB, _KEY = _NEW_PAPER.index("bib"), _NEW_PAPER.index("key")
 _ROW_FIELDS = ("url", "volume", "pages")  # BibTeX fields with a column of their own
 _STAGED = 32  # rows from which _insert_rows stages them (below, staging costs more than it saves)
 _STAGED_CHUNK = 4096  # rows staged at a time (~7 MB of papers)
@@ -134,6 +135,7 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.conn = connect(path)
+        self.warnings: list[str] = []  # what storing entries could not do as asked (a key taken), for the user
 
     def close(self) -> None:
         self.conn.close()
@@ -188,8 +190,15 @@ class Store:
                 return row[0]
         raise ReadlistError(f"no paper {ref!r} in the library (give a citation key, arXiv id, DOI or number)")
 
+    def key_of(self, key: str) -> str:
+        """The citation key of the paper ``key`` names: itself, or the key of the paper it is an alias of."""
+        found = sql.find_paper(self.conn, key) if not key.strip().isdigit() else None
+        if found is None:
+            raise ReadlistError(f"no paper with citation key {key!r}")
+        return self.conn.execute("SELECT key FROM papers WHERE id = ?", (found,)).fetchone()[0]
+
     def key_taken(self, key: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM papers WHERE key = ?", (key,)).fetchone() is not None
+        return sql.key_taken(self.conn, key)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -202,6 +211,7 @@ class Store:
         if not papers:
             raise ReadlistError(f"no paper #{paper_id}")
         paper = papers[0]
+        paper.duplicates = self.possible_duplicates(paper_id)
         paper.candidates = [
             Candidate(Record(**json.loads(r["record"])), r["score"], json.loads(r["evidence"]))
             for r in self.conn.execute("SELECT * FROM candidates WHERE paper_id = ? ORDER BY rank", (paper_id,))
@@ -224,10 +234,13 @@ class Store:
         cols = ", ".join(_PAPER_COLUMNS)
         rows = {r["id"]: r for r in self.conn.execute(f"SELECT {cols} FROM papers WHERE id IN ({marks})", ids)}
         authors: dict[int, list[str]] = {}
+        parts: dict[int, list[object]] = {}
         for r in self.conn.execute(
-            f"SELECT paper_id, name FROM authors WHERE paper_id IN ({marks}) ORDER BY paper_id, position", ids
+            f"SELECT paper_id, name, parts FROM authors WHERE paper_id IN ({marks}) ORDER BY paper_id, position", ids
         ):
             authors.setdefault(r[0], []).append(r[1])
+            parts.setdefault(r[0], []).append(r[2])
+        aliases = bibrecords.aliases(self.conn, ids)
         tags: dict[int, list[str]] = {}
         for r in self.conn.execute(f"SELECT paper_id, tag FROM tags WHERE paper_id IN ({marks}) ORDER BY tag", ids):
             tags.setdefault(r[0], []).append(r[1])
@@ -248,9 +261,12 @@ class Store:
             values = {c: row[c] for c in _PAPER_COLUMNS}
             values["evidence"] = json.loads(values["evidence"])
             values["fields"] = json.loads(values["fields"])
+            values["bib"] = BibRecord.from_json(values["bib"])
             yield Paper(
                 **values,
                 authors=authors.get(pid, []),
+                author_parts=bibrecords.name_parts(parts.get(pid, [])),
+                aliases=aliases.get(pid, []),
                 tags=tags.get(pid, []),
                 notes=notes.get(pid, []),
                 sources=sources.get(pid, []),
@@ -332,13 +348,20 @@ class Store:
         batch = _Batch(self.conn, key_pattern, entries)
         stored = []
         for entry in entries:
-            pid = batch.find(entry)
+            pid, other = batch.find(entry), None
+            if pid is not None and entry.bib is not None:
+                pid, other = batch.place(pid, entry)
             if pid is None:
-                stored.append((batch.insert(entry, outcome), True))
+                new = batch.insert(entry, outcome)
+                if other is not None:
+                    batch.duplicates.append((new, other))
+                stored.append((new, True))
             else:
                 batch.attach(pid, entry)
                 stored.append((pid, False))
         batch.write()
+        bibrecords.mark_crossrefs(self.conn, entries)
+        self.warnings += batch.warnings
         return stored
 
     def insert(self, entry: Entry, outcome: Outcome | None, key_pattern: str | None = None) -> int:
@@ -388,7 +411,16 @@ class Store:
         returns the id of the paper that remains."""
         record = outcome.record if outcome.status == "matched" else None
         other = self._holder_of(record, paper_id) if record is not None else None
-        if other is not None:
+        if other is not None and record is not None and bibrecords.both_imported(self.conn, paper_id, other):
+            # two .bib entries, each with its own key: never merged without the user's word; flagged instead
+            bibrecords.flag_duplicates(self.conn, [(paper_id, other)])
+            record = bibrecords.without_held_ids(self.conn, record, paper_id)
+            outcome = Outcome(outcome.status, record, outcome.score, outcome.evidence, outcome.candidates)
+            other = None
+        if other is not None and bibrecords.imported(self.conn, paper_id) and not bibrecords.imported(self.conn, other):
+            # the .bib entry's paper stays (its key is the user's); the other's key stays an alias of it
+            self.merge_at_users_word(other, paper_id)
+        elif other is not None:
             self.merge(paper_id, other)
             paper_id = other
         self.conn.execute(
@@ -438,6 +470,34 @@ class Store:
         values["updated_at"] = now()
         sets = ", ".join(f"{c} = ?" for c in values)
         self.conn.execute(f"UPDATE papers SET {sets} WHERE id = ?", [*values.values(), paper_id])
+
+    def merge_at_users_word(self, from_id: int, into_id: int) -> None:
+        """``readlist merge``: ``merge``, keeping ``from_id``'s key as an alias of ``into_id`` (it still finds the
+        paper and exports write it) and its .bib fields that ``into_id``'s entry lacks."""
+        if from_id == into_id:
+            raise ReadlistError("a paper cannot be merged into itself")
+        bibrecords.merge_keys(self.conn, from_id, into_id)
+        self.merge(from_id, into_id)
+
+    def add_aliases(self, aliases: Iterable[tuple[str, str]]) -> None:
+        """Aliases from a .bib file (copies readlist wrote): kept when their paper is here and the key is free."""
+        for alias, key in aliases:
+            row = self.conn.execute("SELECT id FROM papers WHERE key = ?", (key,)).fetchone()
+            if row is not None and bibrecords.alias_of(self.conn, alias) == row[0]:
+                continue  # known already (an entry's `ids` and readlist's copy under the alias both say it)
+            if row is None or sql.key_taken(self.conn, alias):
+                self.warnings.append(f"alias {alias!r} of {key!r} not kept: no such paper, or the key is taken")
+                continue
+            self.conn.execute("INSERT INTO key_aliases (key, paper_id) VALUES (?, ?)", (alias, row[0]))
+
+    def add_preambles(self, preambles: Iterable[tuple[str, str]]) -> int:
+        return bibrecords.add_preambles(self.conn, preambles)
+
+    def preamble(self) -> bytes:
+        return sql.preamble(self.conn)
+
+    def possible_duplicates(self, paper_id: int) -> list[str]:
+        return bibrecords.possible_duplicates(self.conn, paper_id)
 
     def merge(self, from_id: int, into_id: int) -> None:
         """Move everything the user attached to ``from_id`` onto ``into_id``, then drop ``from_id``."""
@@ -592,10 +652,14 @@ class _Batch:
         self.keys: set[str] = set()  # new papers' keys
         bib_keys = {e.key for e in entries if e.key and self.identities.find(e) is None}  # those of new papers
         stored = _lookup(conn, "SELECT key, 1 FROM papers WHERE key IN ", bib_keys)
-        self._stored_keys = {k: k in stored for k in bib_keys}  # whether a stored paper has the key
+        stored |= _lookup(conn, "SELECT key, 1 FROM key_aliases WHERE key IN ", bib_keys)
+        self._stored_keys = {k: k in stored for k in bib_keys}  # whether a stored paper (or alias) has the key
         self._evidence: tuple[Outcome | None, str] = (None, "{}")
         self.papers: dict[int, list[object]] = {}  # rows, by id
-        self.authors: list[tuple[int, int, str]] = []
+        self.authors: list[tuple[int, int, str, str | None]] = []
+        self.warnings: list[str] = []  # what the user is told: keys that could not be kept, and why
+        self.duplicates: list[tuple[int, int]] = []  # possible duplicates kept apart (new paper, other)
+        self.adopted: dict[int, tuple[Entry, str | None]] = {}  # stored papers taking a .bib record (and key)
         self.sources: list[tuple[int, str, int, str | None, str | None, str]] = []
         self.tags: list[tuple[int, str]] = []
         self.notes: list[tuple[int, str, str]] = []
@@ -612,14 +676,54 @@ class _Batch:
             return True
         stored = self._stored_keys.get(key)
         if stored is None:
-            stored = self._stored_keys[key] = (
-                self.conn.execute("SELECT 1 FROM papers WHERE key = ?", (key,)).fetchone() is not None
-            )
+            stored = self._stored_keys[key] = sql.key_taken(self.conn, key)
         return stored
 
     def find(self, entry: Entry) -> int | None:
         """The paper an entry (one given to the constructor) is stored or added as, like ``Store.find_existing``."""
         return self.identities.find(entry)
+
+    def place(self, paper_id: int, entry: Entry) -> tuple[int | None, int | None]:
+        """Where a .bib entry that looks like ``paper_id`` goes: ``(paper_id, None)`` when it is that paper's own
+        entry again, or the paper has none (it then takes this one: ``adopt``); else ``(None, paper_id)``: a new
+        paper, flagged as a possible duplicate of it. Entries with their own citation keys are never merged."""
+        row = self.papers.get(paper_id)
+        if row is not None:
+            bib, key = row[_BIB], str(row[_KEY])
+        else:
+            bib, key = self.conn.execute("SELECT bib, key FROM papers WHERE id = ?", (paper_id,)).fetchone()
+        assert entry.bib is not None
+        if bib is None:
+            self.adopt(paper_id, entry)
+            return paper_id, None
+        if bib == entry.bib.to_json():
+            return paper_id, None
+        if entry.key is not None and (entry.key == key or bibrecords.alias_of(self.conn, entry.key) == paper_id):
+            self.warnings.append(
+                f"{entry.source_file}:{entry.source_line}: entry {entry.key!r} is already in the library with other"
+                " fields; the stored entry is kept (nothing is overwritten)"
+            )
+            return paper_id, None
+        return None, paper_id
+
+    def adopt(self, paper_id: int, entry: Entry) -> None:
+        """A paper no .bib entry brought (from a page or an identifier) takes ``entry``'s record, and its key when
+        that is free (the paper's own key stays an alias); empty fields are filled from the entry."""
+        key = entry.key if entry.key and not self.taken(entry.key) else None
+        if key is not None:
+            self.keys.add(key)
+        row = self.papers.get(paper_id)
+        if row is None:
+            self.adopted[paper_id] = (entry, key)
+            return
+        assert entry.bib is not None
+        row[_BIB] = entry.bib.to_json()
+        if key is not None:
+            row[_KEY] = key
+        for column, value in bibrecords.fill_values(entry).items():
+            index = _NEW_PAPER.index(column)
+            if row[index] in (None, ""):
+                row[index] = value
 
     def insert(self, entry: Entry, outcome: Outcome | None, keyed: bool = True) -> int:
         """Add a new paper; returns its id. Unless ``keyed``, it gets a placeholder key (``Store.insert`` gives
@@ -628,7 +732,7 @@ class _Batch:
             self.next_id = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM papers").fetchone()[0]
         paper_id, self.next_id = self.next_id, self.next_id + 1
         stamp = self.stamp
-        title = entry.title or entry.arxiv_id or entry.doi or "untitled"
+        title = entry.title or entry.arxiv_id or entry.doi or entry.label or "untitled"
         norm = normalized(title)
         year = entry.date.year if entry.date else None
         key = (
@@ -637,22 +741,32 @@ class _Batch:
             else f"tmp-{stamp}-{paper_id}"
         )
         self.keys.add(key)
+        if keyed and entry.key and key != entry.key:
+            self.warnings.append(
+                f"{entry.source_file}:{entry.source_line}: entry {entry.key!r}: the key is taken by another paper;"
+                f" stored as {key!r}"
+            )
         fields = entry.fields
-        extra = {k: v for k, v in fields.items() if k not in _ROW_FIELDS}
+        extra = {} if entry.bib is not None else {k: v for k, v in fields.items() if k not in _ROW_FIELDS}
+        # a paper kept apart from one holding the same arXiv id or DOI: its own .bib record keeps them
+        arxiv_id = None if entry.arxiv_id in self.identities.arxiv else entry.arxiv_id
+        doi = None if entry.doi in self.identities.doi else entry.doi
         if outcome is not self._evidence[0]:
             self._evidence = (outcome, evidence_json(outcome) if outcome else "{}")
         state = entry.state or "unread"
         self.papers[paper_id] = [
             paper_id, key, title, norm, entry.abstract, year, entry.date.iso if entry.date else None,
-            entry.arxiv_id, entry.doi, entry.entry_type if entry.entry_type not in (None, "misc", "online") else None,
+            arxiv_id, doi, entry.entry_type if entry.entry_type not in (None, "misc", "online") else None,
             entry.venue, fields.get("url"), fields.get("volume"), fields.get("pages"), entry.author_count, state,
             stamp if entry.state else None, stamp, stamp, json.dumps(extra) if extra else "{}",
             outcome.status if outcome else "pending", self._evidence[1],
+            entry.bib.to_json() if entry.bib is not None else None,
         ]  # fmt: skip
-        self.identities.add_paper(paper_id, entry.arxiv_id, entry.doi, norm)
+        self.identities.add_paper(paper_id, arxiv_id, doi, norm)
         self._states[paper_id] = state
         self._notes[paper_id] = set(entry.notes)
-        self.authors += [(paper_id, i, name) for i, name in enumerate(entry.authors)]
+        parts = bibrecords.parts_text(entry.author_parts) if entry.author_parts else [None] * len(entry.authors)
+        self.authors += [(paper_id, i, name, parts[i]) for i, name in enumerate(entry.authors)]
         self._add_source(paper_id, entry)
         self.tags += [(paper_id, t) for t in entry.tags if t]
         self.notes += [(paper_id, text, stamp) for text in entry.notes]
@@ -710,7 +824,9 @@ class _Batch:
         """Write everything added, table by table."""
         _insert_rows(self.conn, "papers", _NEW_PAPER, self.papers.values())
         sql.write_states(self.conn, self.stored_states, self.state_changes, self.stamp)
-        _insert_rows(self.conn, "authors", ("paper_id", "position", "name"), self.authors)
+        _insert_rows(self.conn, "authors", ("paper_id", "position", "name", "parts"), self.authors)
+        bibrecords.write_adopted(self.conn, self.adopted, self.stamp)
+        bibrecords.flag_duplicates(self.conn, self.duplicates)
         _insert_rows(
             self.conn, "sources", ("paper_id", "file", "line", "title", "title_norm", "added_at"), self.sources
         )

@@ -9,7 +9,7 @@ the same functions, so both paths print and write the same.
 from __future__ import annotations
 
 from readlist.errors import ReadlistError
-from readlist.states import READ_STATES
+from readlist.states import DUPLICATE, READ_STATES
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up; see readlist.program)
 if TYPE_CHECKING:
@@ -30,7 +30,9 @@ def _conditions(
 ) -> tuple[list[str], list[object]]:
     clauses: list[str] = []
     args: list[object] = []
-    if status:
+    if status == DUPLICATE:
+        clauses.append("p.id IN (SELECT paper_id FROM possible_duplicates)")
+    elif status:
         clauses.append("p.status = ?")
         args.append(status)
     if state:
@@ -88,13 +90,15 @@ def _stored_texts_query(
     if missing:
         conditions.append("c.paper_id IS NULL")
     join = "LEFT JOIN export_cache c ON c.paper_id = p.id AND c.format = ? AND c.variant = ?"
-    return f"SELECT {columns} FROM papers p {join}{_where_clause(conditions)} ORDER BY p.key", [fmt, variant, *args]
+    # papers tied by crossref last, in the order they were imported (migration 0005 says why); others by key
+    order = "p.in_crossref, CASE WHEN p.in_crossref THEN p.id END, p.key"
+    return f"SELECT {columns} FROM papers p {join}{_where_clause(conditions)} ORDER BY {order}", [fmt, variant, *args]
 
 
 def missing_texts(
     conn: sqlite3.Connection, fmt: str, variant: str, keys: Collection[str] | None = None, **filters: str | None
 ) -> list[int]:
-    """The ids of the selected papers (`stored_texts`) without a stored text of that variant, in key order."""
+    """The ids of the selected papers (`stored_texts`) without a stored text of that variant, in export order."""
     query, args = _stored_texts_query("p.id", fmt, variant, keys, filters, missing=True)
     return [row[0] for row in conn.execute(query, args)]
 
@@ -103,7 +107,8 @@ def stored_texts(
     conn: sqlite3.Connection, fmt: str, variant: str, keys: Collection[str] | None = None, **filters: str | None
 ) -> sqlite3.Cursor:
     """``(paper id, text)`` of each selected paper (``filters`` as in `where`, and only papers with one of
-    ``keys`` if given), in key order: its stored ``fmt`` text (UTF-8) rendered with ``variant``, or None."""
+    ``keys`` if given), in export order (key order; papers tied by ``crossref`` last, in import order): its stored
+    ``fmt`` text (UTF-8) rendered with ``variant``, or None."""
     rows = conn.cursor()
     rows.row_factory = None
     return rows.execute(*_stored_texts_query("p.id, c.text", fmt, variant, keys, filters, missing=False))
@@ -124,7 +129,21 @@ def find_paper(conn: sqlite3.Connection, ref: str) -> int | None:
         if row:
             return row[0]
     row = conn.execute("SELECT id FROM papers WHERE key = ?", (ref,)).fetchone()
+    if row is None:  # the key of a paper merged into another (`readlist merge`)
+        row = conn.execute("SELECT paper_id FROM key_aliases WHERE key = ?", (ref,)).fetchone()
     return row[0] if row else None
+
+
+def key_taken(conn: sqlite3.Connection, key: str) -> bool:
+    """Whether a paper has this citation key, or had it before it was merged into another (an alias)."""
+    query = "SELECT 1 FROM papers WHERE key = ? UNION ALL SELECT 1 FROM key_aliases WHERE key = ?"
+    return conn.execute(query, (key, key)).fetchone() is not None
+
+
+def preamble(conn: sqlite3.Connection) -> bytes:
+    """The @preamble blocks of imported .bib files, as the head of a BibTeX or biblatex export (UTF-8)."""
+    rows = conn.execute("SELECT text FROM preambles ORDER BY id").fetchall()
+    return "".join(f"@preamble{{ {row[0]} }}\n\n" for row in rows).encode()
 
 
 def mark_found(conn: sqlite3.Connection, refs: Sequence[str], state: str) -> list[str] | None:
