@@ -144,7 +144,8 @@ def test_the_fast_paths_leave_everything_else_to_the_cli_and_change_nothing(
         ["export", "--et-al", "2"], ["export", "--ascii=1"], ["export", "-h"], ["export", "extra"],
         ["export", "-o"], ["export", "-o", str(tmp_path)], ["export", "-o", "./x.bib"], ["export", "-o", ""],
         ["export", "--output", f"{tmp_path}//x.bib"], ["export", "--output", f"{tmp_path}/x.bib/"],
-        ["export", "-o@out"], ["export", "--json"], ["export", "--search"], ["export", "-v"], ["--format", "export"],
+        ["export", "-o@out"], ["export", "-o=@out"], ["export", "--json"], ["export", "--search"], ["export", "-v"],
+        ["--format", "export"],
         ["export", "--format", "bibtex", "--ascii"],  # not stored for those options: the CLI renders them
         *([["export", "-o", str(unreadable)]] if not os.access(unreadable, os.R_OK) else []),  # root reads it
     ):  # fmt: skip
