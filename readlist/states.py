@@ -6,10 +6,11 @@ A module of its own, importing nothing, so that the command line's options and t
 
 STATUSES: tuple[str, ...] = ("pending", "matched", "needs-review", "unresolved")
 READ_STATES: tuple[str, ...] = ("unread", "reading", "read")
+DUPLICATE = "duplicate"  # `--status duplicate`: papers flagged as possible duplicates, whatever their status
 
 # filter name (also its command-line option, --name) -> the values it accepts (None: any text)
 FILTER_CHOICES: dict[str, tuple[str, ...] | None] = {
-    "status": STATUSES,
+    "status": (*STATUSES, DUPLICATE),
     "tag": None,
     "state": READ_STATES,
     "search": None,

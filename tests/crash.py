@@ -206,7 +206,7 @@ class InterruptFigures:
 INTERRUPTED_LINE = re.compile(
     r"^interrupted: \d+ papers? pending, everything parsed is kept; `readlist resolve` continues$"
 )
-NOTHING_CHANGED = "interrupted: nothing was changed"
+NOTHING_CHANGED = "interrupted: the library is unchanged"
 
 
 def interrupt_loop(

@@ -65,17 +65,22 @@ def test_match_to_an_arxiv_id_already_stored_merges_and_keeps_user_data(store: S
     assert [q.key for q in store.papers(Filters(search="note"))] == [p.key]  # merged notes stay searchable
 
 
-def test_key_is_assigned_once_and_survives_resolution(store: Store) -> None:
+def test_a_provisional_key_follows_resolution_and_a_settled_key_never_moves(store: Store) -> None:
     pid = add(store, Entry("p.txt", 1, title="World Models"))
-    key = store.get(pid).key
-    assert key == "world"
+    assert store.get(pid).key == "worldmodels" and not store.get(pid).key_settled
+    other = add(store, Entry("q.txt", 1, title="World Models: the Sequel"))
+    assert store.get(other).key == "worldmodelsa"
     record = Record("arxiv", "World Models", ["David Ha", "Jürgen Schmidhuber"], arxiv_id="1803.10122",
                     published="2018-03-27")  # fmt: skip
     with store.transaction():
         store.apply_outcome(pid, Outcome("matched", record, 0.99))
-    assert store.get(pid).key == key
-    other = add(store, Entry("q.txt", 1, title="World Models, again"))
-    assert store.get(other).key == "worlda"
+    assert store.get(pid).key == "ha2018world"
+    assert store.get(other).key == "worldmodels", "keys of one base go to the papers in the order they were added"
+    with store.transaction():
+        assert store.settle_keys(Filters()) == 2
+        store.reject(pid)  # the paper shows its page again, but its key has left the library
+    assert (store.get(pid).key, store.get(pid).title, store.get(pid).authors) == ("ha2018world", "World Models", [])
+    assert store.get(pid).key_settled and store.get(other).key == "worldmodels"
 
 
 def test_failed_transaction_changes_nothing(store: Store) -> None:
@@ -207,12 +212,22 @@ def test_an_import_attaches_duplicates_of_the_library_and_of_earlier_entries_and
     with store.transaction(bulk=True):
         stored = store.add_entries(entries, Outcome("pending", reason="not resolved yet"))
     ids = [pid for pid, _ in stored]
-    assert [added for _, added in stored] == [True, *[False] * 3, *[True] * 4, False, True, True, *[False] * 4]
-    assert [pid - lib for pid in ids] == [1, 0, 1, 1, 2, 3, 4, 5, 5, 6, 7, 6, 1, 5, 1]
-    assert [store.get(pid).key for pid in ids[4:8]] == ["he2016deep", "he2016deepa", "he2016deepb", "doi101000xyz"]
+    assert [how for _, how in stored] == [
+        "new", "new", "repeat", "repeat", *["new"] * 4, "repeat", "new", "new", *["repeat"] * 4
+    ]  # fmt: skip
+    assert [pid - lib for pid in ids] == [1, 2, 1, 1, 3, 4, 5, 6, 6, 7, 8, 7, 1, 6, 1]
+    # a provisional key follows what the paper shows: line 8's paper got its title from line 13
+    assert [store.get(pid).key for pid in ids[4:8]] == ["he2016deep", "he2016deepa", "he2016deepb", "sharedalias"]
     old = store.get(lib)
-    assert old.key == "ha2018world" and old.tags == ["old", "rl"] and old.state == "read"
-    assert [n.text for n in old.notes] == ["kept", "new"]
+    assert old.key == "ha2018world" and old.tags == ["old"] and old.state == "unread"
+    assert [n.text for n in old.notes] == ["kept"]
+    # line 2 has its own .bib key, and the library's "World Models" another: never merged without the user's word
+    other = store.get(ids[1])
+    assert other.key == "other" and other.tags == ["rl"] and other.state == "read"
+    assert [(d.other_id, d.other_key) for d in other.duplicates] == [(lib, "ha2018world")]
+    assert [(d.other_id, d.reason) for d in old.duplicates] == [
+        (other.id, "same title, both have their own citation keys (ha2018world, other)")
+    ]
     attention = store.get(ids[0])
     assert attention.key == "vaswani2017attention" and attention.tags == ["nlp"]
     assert [s.line for s in attention.sources] == [1, 3, 4, 12, 14] and attention.status == "pending"

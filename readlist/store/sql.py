@@ -9,7 +9,7 @@ the same functions, so both paths print and write the same.
 from __future__ import annotations
 
 from readlist.errors import ReadlistError
-from readlist.states import READ_STATES
+from readlist.states import DUPLICATE, READ_STATES
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up; see readlist.program)
 if TYPE_CHECKING:
@@ -30,7 +30,9 @@ def _conditions(
 ) -> tuple[list[str], list[object]]:
     clauses: list[str] = []
     args: list[object] = []
-    if status:
+    if status == DUPLICATE:
+        clauses.append("p.id IN (SELECT paper_id FROM possible_duplicates)")
+    elif status:
         clauses.append("p.status = ?")
         args.append(status)
     if state:
@@ -117,13 +119,27 @@ def now() -> str:
 
 
 def find_paper(conn: sqlite3.Connection, ref: str) -> int | None:
-    """The paper ``ref`` names by number or citation key, or None (`Store.lookup` then tries identifiers)."""
+    """The paper ``ref`` names by number or citation key (its own, or another it is known by), or None
+    (`Store.lookup` then tries identifiers)."""
     ref = ref.strip()
     if ref.isdigit():
         row = conn.execute("SELECT id FROM papers WHERE id = ?", (int(ref),)).fetchone()
         if row:
             return row[0]
-    row = conn.execute("SELECT id FROM papers WHERE key = ?", (ref,)).fetchone()
+    return key_holder(conn, ref)
+
+
+# the papers holding some keys, as their own or as another key they are known by (key, id), for ``... IN (...)``
+KEY_HOLDERS = (
+    "SELECT key, id FROM (SELECT key, id FROM papers UNION ALL SELECT key, paper_id FROM key_aliases) WHERE key IN "
+)
+
+
+def key_holder(conn: sqlite3.Connection, key: str) -> int | None:
+    """The paper that has citation key ``key``, or is also known by it (a .bib key it was merged with)."""
+    row = conn.execute("SELECT id FROM papers WHERE key = ?", (key,)).fetchone()
+    if row is None:
+        row = conn.execute("SELECT paper_id FROM key_aliases WHERE key = ?", (key,)).fetchone()
     return row[0] if row else None
 
 

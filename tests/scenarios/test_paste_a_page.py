@@ -155,7 +155,7 @@ def wait_for_resolution(proc) -> str:
         line = proc.stderr.readline()
         assert line, f"readlist ended before resolving: {seen}"
         seen += line
-        if line.startswith("resolve:") and "entries to resolve" in line:
+        if line.startswith("resolve:") and line.rstrip().endswith("to resolve"):
             return seen
 
 
@@ -194,6 +194,6 @@ def test_ctrl_c_at_a_random_moment_loses_nothing_parsed(new_user: Callable[..., 
 
     every = pages()
     n_papers, n_entries = counts(every)
-    env = new_user("loop", extra_env={"READLIST_ARXIV_INTERVAL": "0.2", "READLIST_S2_INTERVAL": "0.2"}).env
+    env = new_user("loop", extra_env={"READLIST_ARXIV_INTERVAL": "0.02", "READLIST_S2_INTERVAL": "0.02"}).env
     figures = interrupt_loop(env, [str(p) for p in every], 3, random.Random(3), n_papers, n_entries)
     assert figures.problems == [], figures.problems

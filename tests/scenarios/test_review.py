@@ -52,8 +52,9 @@ def reviewer(user: User, fake_server: FakeServer) -> User:
     return user
 
 
-def keys(user: User, status: str) -> list[str]:
-    return [p["key"] for p in sorted(user.papers("--status", status), key=lambda p: p["id"])]
+def numbers(user: User, status: str) -> list[str]:
+    """The papers with this status, by number (a provisional key changes as a review decides)."""
+    return [str(p["id"]) for p in sorted(user.papers("--status", status), key=lambda p: p["id"])]
 
 
 def candidate_ids(shown: str) -> list[str]:
@@ -62,11 +63,11 @@ def candidate_ids(shown: str) -> list[str]:
 
 
 def test_review_shows_why_reasks_on_bad_input_and_settles_each_paper(reviewer: User) -> None:
-    first, second = keys(reviewer, "needs-review")
+    first, second = numbers(reviewer, "needs-review")
     run = reviewer.ok("review", input="9\nabc\n1\nr\n")
     assert run.out.count("why: near tie with") == 2
-    hints = [line for line in run.lines if "is not a choice" in line]
-    assert len(hints) == 2 and "1-2" in hints[0] and "r" in hints[0] and "q" in hints[0]
+    hints = [line.split("[s]: ")[-1] for line in run.lines if "is not a choice" in line]
+    assert len(hints) == 2 and re.search(r"\(1-\d\)", hints[0]) and "r to reject" in hints[0] and "q to quit" in hints[0]
     chosen = candidate_ids(run.out)[0]
     assert reviewer.paper(first)["status"] == "matched" and reviewer.paper(first)["arxiv_id"] == chosen
     assert reviewer.paper(second)["status"] == "unresolved"
@@ -74,7 +75,7 @@ def test_review_shows_why_reasks_on_bad_input_and_settles_each_paper(reviewer: U
 
 
 def test_q_quits_and_keeps_what_was_decided(reviewer: User) -> None:
-    first, second = keys(reviewer, "needs-review")
+    first, second = numbers(reviewer, "needs-review")
     run = reviewer.ok("review", input="2\nq\n")
     assert reviewer.paper(first)["status"] == "matched"
     assert reviewer.paper(second)["status"] == "needs-review"
@@ -86,12 +87,12 @@ def test_q_quits_and_keeps_what_was_decided(reviewer: User) -> None:
 
 def test_the_end_of_the_input_is_a_quit(reviewer: User) -> None:
     run = reviewer.ok("review", input="s\n")
-    assert keys(reviewer, "needs-review") and len(keys(reviewer, "needs-review")) == 2
+    assert numbers(reviewer, "needs-review") and len(numbers(reviewer, "needs-review")) == 2
     assert "review: 0 accepted, 0 rejected, 1 skipped" in run.lines
 
 
 def test_scripted_accept_and_reject_are_exclusive(reviewer: User) -> None:
-    first, second = keys(reviewer, "needs-review")
+    first, second = numbers(reviewer, "needs-review")
     both = reviewer("review", first, "--accept", "1", "--reject")
     assert both.code == 2 and "--accept and --reject cannot be used together" in both.err
     assert reviewer.paper(first)["status"] == "needs-review"
@@ -99,16 +100,18 @@ def test_scripted_accept_and_reject_are_exclusive(reviewer: User) -> None:
     assert wrong.code == 1 and len(wrong.err_lines) == 1 and "2501.000" in wrong.err
     shown = reviewer.ok("show", first).out
     second_candidate = candidate_ids(shown)[1]
+    key = reviewer.paper(first)["key"]
     accepted = reviewer.ok("review", first, "--accept", "2")
-    assert accepted.lines == [f"{first}: matched to {second_candidate}"]
+    new_key = reviewer.paper(first)["key"]
+    assert accepted.lines == [f"{key}: matched to {second_candidate} (key now {new_key})"]
     assert reviewer.paper(first)["arxiv_id"] == second_candidate
     rejected = reviewer.ok("review", second, "--reject")
-    assert rejected.lines[0].startswith(f"{second}: unresolved")
+    assert rejected.lines[0].startswith(f"{reviewer.paper(second)['key']}: unresolved")
     assert reviewer.ok("review").lines == ["nothing needs review"]
 
 
 def test_rejecting_a_match_restores_the_page_and_accept_takes_it_back(reviewer: User) -> None:
-    (matched,) = keys(reviewer, "matched")
+    (matched,) = numbers(reviewer, "matched")
     before = reviewer.paper(matched)
     assert before["title"] == "A Synthetic Paper That Matches" and before["authors"]
     reviewer.ok("review", matched, "--reject")
@@ -116,11 +119,12 @@ def test_rejecting_a_match_restores_the_page_and_accept_takes_it_back(reviewer: 
     assert after["status"] == "unresolved"
     assert after["title"] == "a synthetic paper that matches", "the page's text again"
     assert after["authors"] == [] and after["arxiv_id"] is None
-    assert "2501.00031" in reviewer.ok("show", after["key"]).out, "the candidates are kept"
+    assert after["key"] != before["key"], "a provisional key follows what the paper shows"
+    assert "2501.00031" in reviewer.ok("show", matched).out, "the candidates are kept"
     reviewer.ok("resolve")
-    assert reviewer.paper(after["key"])["status"] == "unresolved", "resolve never undoes a decision"
-    run = reviewer.ok("review", after["key"], "--accept", "1")
-    assert run.lines[0].endswith("matched to 2501.00031")
+    assert reviewer.paper(matched)["status"] == "unresolved", "resolve never undoes a decision"
+    run = reviewer.ok("review", matched, "--accept", "1")
+    assert run.lines == [f"{after['key']}: matched to 2501.00031 (key now {before['key']})"]
     again = reviewer.paper("2501.00031")
     assert (again["title"], again["authors"]) == (before["title"], before["authors"])
     assert normalize_title(again["title"]) == normalize_title("a synthetic paper that matches")
