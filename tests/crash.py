@@ -214,19 +214,19 @@ def interrupt_loop(
     pages: list[str],
     runs: int,
     rng: random.Random,
-    papers: int,
-    entries: int,
     *,
     limit: float = 2.0,
     signum: int = signal.SIGINT,
 ) -> InterruptFigures:
     """``readlist add PAGES`` on a fresh library each run, interrupted (``signum``) at a random moment within the
-    length of one uninterrupted run. After each: the program exited within ``limit`` seconds of the signal, saying
-    so in one line, and the library holds every parsed entry (``papers`` papers, ``entries`` sources); a run
-    stopped while readlist was still starting up (before it read the pages) has stored nothing and says so."""
+    length of one uninterrupted run (run first: its library holds every entry of the pages). After each: the
+    program exited within ``limit`` seconds of the signal, saying so in one line, and the library holds every
+    parsed entry (as many papers and sources as the uninterrupted run's); a run stopped while readlist was still
+    starting up (before it read the pages) has stored nothing and says so."""
     home = Path(env["READLIST_LIBRARY"]).parent
     figures = InterruptFigures()
     full = None
+    papers = entries = 0
     for i in range(runs + 1):
         run_home = home / f"interrupt-{i}"
         run_home.mkdir(parents=True, exist_ok=True)
@@ -244,6 +244,8 @@ def interrupt_loop(
             _, err = proc.communicate(timeout=600)
             assert proc.returncode == 0, err[-2000:]
             full = time.monotonic() - started
+            whole = Snapshot.of(run_home / "library.sqlite")
+            papers, entries = len(whole.keys), len(whole.sources)
             continue
         figures.runs += 1
         try:

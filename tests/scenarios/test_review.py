@@ -67,7 +67,8 @@ def test_review_shows_why_reasks_on_bad_input_and_settles_each_paper(reviewer: U
     run = reviewer.ok("review", input="9\nabc\n1\nr\n")
     assert run.out.count("why: near tie with") == 2
     hints = [line.split("[s]: ")[-1] for line in run.lines if "is not a choice" in line]
-    assert len(hints) == 2 and re.search(r"\(1-\d\)", hints[0]) and "r to reject" in hints[0] and "q to quit" in hints[0]
+    assert len(hints) == 2 and re.search(r"\(1-\d\)", hints[0])
+    assert "r to reject" in hints[0] and "q to quit" in hints[0]
     chosen = candidate_ids(run.out)[0]
     assert reviewer.paper(first)["status"] == "matched" and reviewer.paper(first)["arxiv_id"] == chosen
     assert reviewer.paper(second)["status"] == "unresolved"
