@@ -199,3 +199,11 @@ def test_seed_entries_never_match_another_seed_paper(seed_entries: dict[str, Ent
                 wrong.append((e.title, out.record.title if out.record else None))
         assert outcome_for(e, records[i], *others).record is records[i]
     assert wrong == []
+
+
+def test_an_unresolved_reason_names_the_candidate_it_compared_with() -> None:
+    e = entry("Learning Widgets from Data", prose(4))
+    far = record("Gadgets Everywhere: A Survey", prose(5), "1901.00042")
+    out = outcome_for(e, far)
+    assert out.status == "unresolved"
+    assert out.reason and out.reason.startswith('best candidate 1901.00042 "Gadgets Everywhere: A Survey" rejected: ')

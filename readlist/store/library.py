@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from bisect import insort
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -751,15 +752,16 @@ class _Identities:
             conn, "SELECT doi, id FROM papers WHERE doi IN ", {e.doi for e in entries if e.doi}, " ORDER BY id"
         )
         titles = {normalized(e.title) for e in entries if e.title}
-        self.titles = _lookup(conn, "SELECT title_norm, id FROM papers WHERE title_norm IN ", titles, " ORDER BY id")
+        # the papers with a title, their own or a source's, oldest first
+        self.titles = _lookup(conn, "SELECT title_norm, id FROM papers WHERE title_norm IN ", titles)
         for norm, pids in _lookup(
-            conn, "SELECT title_norm, paper_id FROM sources WHERE title_norm IN ", titles, " ORDER BY id"
+            conn, "SELECT title_norm, paper_id FROM sources WHERE title_norm IN ", titles
         ).items():
-            have = self.titles.setdefault(norm, [])
-            have += [pid for pid in pids if pid not in have]
+            self.titles[norm] = sorted(set(self.titles.get(norm, [])) | set(pids))
         self.facts: dict[int, _Facts] = {}
         # papers a source was added to in this batch: what they are made of, to compose them again
         self.layers: dict[int, tuple[Record | None, list[dict]]] = {}
+        self.shown: dict[int, tuple[str | None, str | None]] = {}  # their arXiv id and DOI, as indexed
         self.bib_keys: dict[int, str | None] = {}
 
     def _facts(self, paper_id: int) -> _Facts:
@@ -808,31 +810,42 @@ class _Identities:
         """A new paper (its first layer)."""
         self.layers[paper_id] = (None, [layer])
         self.bib_keys[paper_id] = bib_key
-        self._index(paper_id, layer, title_norm)
+        self._index(paper_id, layer.get("arxiv_id"), layer.get("doi"))  # type: ignore[arg-type]
+        self._title(paper_id, title_norm)
 
     def add_layer(self, paper_id: int, layer: dict) -> None:
-        """A source added to a paper, stored or new: the paper now shows what it says too (`layers.compose`)."""
+        """A source added to a paper, stored or new: the paper now shows what it says too (`layers.compose`), and
+        is found by its title, and by the identifiers it shows now."""
         if paper_id not in self.layers:
-            record = self.conn.execute("SELECT record FROM papers WHERE id = ?", (paper_id,)).fetchone()[0]
+            row = self.conn.execute("SELECT record, arxiv_id, doi FROM papers WHERE id = ?", (paper_id,)).fetchone()
             stored = self.conn.execute(
                 "SELECT entry FROM sources WHERE paper_id = ? AND entry IS NOT NULL ORDER BY id", (paper_id,)
             )
-            self.layers[paper_id] = (
-                Record(**json.loads(record)) if record else None,
-                [json.loads(r[0]) for r in stored],
-            )
+            record = Record(**json.loads(row[0])) if row[0] else None
+            self.layers[paper_id] = (record, [json.loads(r[0]) for r in stored])
+            self.shown[paper_id] = (row[1], row[2])
         self.layers[paper_id][1].append(layer)
         self.facts.pop(paper_id, None)
-        self._index(paper_id, layer, normalized(str(layer["title"])) if layer.get("title") else None)
+        facts = self._facts(paper_id)
+        self._index(paper_id, facts.arxiv_id, facts.doi)
+        if layer.get("title"):
+            self._title(paper_id, normalized(str(layer["title"])))
 
-    def _index(self, paper_id: int, layer: dict, title_norm: str | None) -> None:
-        for by, value in ((self.arxiv, layer.get("arxiv_id")), (self.doi, layer.get("doi"))):
-            if value and paper_id not in by.setdefault(str(value), []):
-                by[str(value)].append(paper_id)
-        if title_norm is not None:
-            have = self.titles.setdefault(title_norm, [])
-            if paper_id not in have:
-                have.append(paper_id)  # ids only grow: earlier papers come first
+    def _index(self, paper_id: int, arxiv_id: str | None, doi: str | None) -> None:
+        """Find the paper by the identifiers it shows (no longer by those it showed before)."""
+        for by, old, new in zip(
+            (self.arxiv, self.doi), self.shown.get(paper_id, (None, None)), (arxiv_id, doi), strict=True
+        ):
+            if old != new and old and paper_id in by.get(old, []):
+                by[old].remove(paper_id)
+            if new and paper_id not in by.setdefault(new, []):
+                insort(by[new], paper_id)
+        self.shown[paper_id] = (arxiv_id, doi)
+
+    def _title(self, paper_id: int, title_norm: str) -> None:
+        have = self.titles.setdefault(title_norm, [])
+        if paper_id not in have:
+            insort(have, paper_id)
 
     def took_bib_key(self, paper_id: int, key: str) -> None:
         """A paper took a .bib entry's key (it had only a provisional one)."""

@@ -96,6 +96,19 @@ CREATE TRIGGER export_cache_papers_delete AFTER DELETE ON papers BEGIN
     DELETE FROM export_cache WHERE paper_id = old.id;
 END;
 
+-- A matched paper of a library made before shows its record's values: they become its record.
+UPDATE papers SET record = json_object(
+    'source', 'arxiv', 'title', title,
+    'authors', (SELECT json_group_array(name) FROM (SELECT name FROM authors WHERE paper_id = papers.id ORDER BY position)),
+    'abstract', abstract, 'arxiv_id', arxiv_id, 'arxiv_version', arxiv_version, 'published', date, 'updated', NULL,
+    'year', year, 'primary_class', primary_class, 'doi', doi, 's2_id', s2_id, 'venue', venue, 'journal', journal,
+    'volume', volume, 'pages', pages,
+    'publication_types', json(CASE entry_type WHEN 'inproceedings' THEN '["Conference"]'
+                                              WHEN 'article' THEN '["JournalArticle"]' ELSE '[]' END),
+    'url', url
+)
+WHERE status = 'matched';
+
 -- What each input said about the paper (JSON: kind page/id/bib, title, abstract, authors, date, identifiers,
 -- venue, type, key, fields): the paper shows, field by field, the first value in the order user > resolved record
 -- > .bib > page (readlist/store/layers.py). A library made before kept only the paper's values: they become the
