@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -82,16 +83,27 @@ class ReadingList:
             parsed = read_inputs(list(inputs))
             with self.store.transaction(bulk=True):
                 stored = self.store.add_entries(parsed.entries, Outcome("pending", reason=NOT_RESOLVED))
-        hows = [how for _, how in stored]
-        report = Report(hows.count("new"), hows.count("already"), hows.count("repeat"), parsed.problems)
-        ids = list(dict.fromkeys(pid for pid, _ in stored))
-        if held.signum is not None:
-            raise Interrupted(held.signum, pending=len(self.store.with_status(ids, "pending")))
-        if resolve:
-            self._resolve(self.store.with_status(ids, "pending"), report, progress)
-        report.pending = len(self.store.with_status(ids, "pending"))
-        report.review = len(self.store.with_status(ids, "needs-review"))
+            hows = [how for _, how in stored]
+            report = Report(hows.count("new"), hows.count("already"), hows.count("repeat"), parsed.problems)
+            ids = list(dict.fromkeys(pid for pid, _ in stored))
+        with self._stopping(ids):
+            if held.signum is not None:
+                raise Interrupted(held.signum)
+            if resolve:
+                self._resolve(self.store.with_status(ids, "pending"), report, progress)
+            report.pending = len(self.store.with_status(ids, "pending"))
+            report.review = len(self.store.with_status(ids, "needs-review"))
         return report
+
+    @contextmanager
+    def _stopping(self, ids: Sequence[int]) -> Iterator[None]:
+        """An interrupt inside is raised as `Interrupted` saying how many of these papers are still pending."""
+        try:
+            yield
+        except KeyboardInterrupt as stop:
+            with deferred():
+                pending = len(self.store.with_status(ids, "pending"))
+            raise Interrupted(signum_of(stop), pending=pending) from None
 
     def _resolve(self, ids: list[int], report: Report, progress: ProgressSink | None) -> None:
         """Resolve these papers (as `readlist add` asks for each) and store the outcomes."""
@@ -104,10 +116,10 @@ class ReadingList:
         resolver = Resolver(self.settings, progress)
         try:
             outcomes: list[Outcome | None] = list(resolver.resolve([self.store.paper_entry(p) for p in papers]))
-        except KeyboardInterrupt as stop:
+        except KeyboardInterrupt:
             with deferred():  # saving what is finished is not cut short
                 self._store_outcomes(papers, resolver.finished())
-            raise Interrupted(signum_of(stop), pending=len(self.store.with_status(ids, "pending"))) from None
+            raise
         finally:
             stats = resolver.stats
             report.requests, report.cache_hits = stats.requests, stats.cache_hits
@@ -122,7 +134,7 @@ class ReadingList:
                 report.reasons[o.reason] = report.reasons.get(o.reason, 0) + 1
                 report.unreachable |= o.reason.startswith(("network: ", "offline"))
         if held.signum is not None:
-            raise Interrupted(held.signum, pending=len(self.store.with_status(ids, "pending")))
+            raise Interrupted(held.signum)
 
     def _store_outcomes(self, papers: Sequence[Paper], outcomes: Sequence[Outcome | None]) -> None:
         with self.store.transaction():
@@ -143,9 +155,10 @@ class ReadingList:
         ]
         report = Report()
         ids = sorted(p.id for p in papers)
-        self._resolve(ids, report, progress)
-        report.pending = len(self.store.with_status(ids, "pending"))
-        report.review = len(self.store.with_status(ids, "needs-review"))
+        with self._stopping(ids):
+            self._resolve(ids, report, progress)
+            report.pending = len(self.store.with_status(ids, "pending"))
+            report.review = len(self.store.with_status(ids, "needs-review"))
         return report
 
     def import_bib(self, path: str) -> Report:

@@ -106,7 +106,17 @@ def _progress(ctx: Context):
 
 def _summarize(report: Report, verb: str | None, next_steps: bool = True) -> None:
     """What a command did to the library: what its input was (``verb``: added, imported), what resolution found,
-    and the command to run next, if any. Problems and why papers stayed pending go to stderr."""
+    and the command to run next, if any. Problems and why papers stayed pending go to stderr. The command is done:
+    an interrupt meanwhile waits for the summary, then says how many papers are pending."""
+    from readlist.interrupt import Interrupted, deferred
+
+    with deferred() as held:
+        _write_summary(report, verb, next_steps)
+    if held.signum is not None:
+        raise Interrupted(held.signum, pending=report.pending)
+
+
+def _write_summary(report: Report, verb: str | None, next_steps: bool) -> None:
     for problem in report.problems:
         click.echo(f"error: {problem}", err=True)
     if verb:

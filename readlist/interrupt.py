@@ -55,6 +55,12 @@ class Held:
     signum: int | None = None
 
 
+def ignore() -> None:
+    """Ignore SIGINT and SIGTERM from now on (the command has finished; the process is about to end)."""
+    for signum in SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
+
+
 @contextmanager
 def deferred() -> Iterator[Held]:
     """Run a block without being interrupted; ``held.signum`` says afterwards whether a signal came meanwhile."""

@@ -70,13 +70,14 @@ def run() -> NoReturn:
                 status = 0
             except SystemExit as exc:
                 status = exc.code
+        interrupt.ignore()  # the command is done: a signal now could only make its last line untrue
         if sys.stdout is not None:  # None: the process started with that descriptor closed
             sys.stdout.flush()
     except BrokenPipeError:
         status = 0
     except OSError as exc:  # as readlist.cli reports it (click's "Error: " prefix)
         status = f"Error: {os_error_message(exc)}"
-    except KeyboardInterrupt as stop:  # before a command began (the commands report their own), or a fast path
+    except KeyboardInterrupt as stop:  # before a command began or while a fast path answered (changing nothing)
         if sys.stderr is not None:
             with contextlib.suppress(OSError):
                 sys.stderr.write(interrupt.message(None) + "\n")
