@@ -132,14 +132,14 @@ class ReadingList:
             report.statuses[o.status] = report.statuses.get(o.status, 0) + 1
             if o.reason and o.status == "pending":
                 report.reasons[o.reason] = report.reasons.get(o.reason, 0) + 1
-                report.unreachable |= o.reason.startswith(("network: ", "offline"))
+                report.unreachable |= "connection failed (" in o.reason or "offline:" in o.reason
         if held.signum is not None:
             raise Interrupted(held.signum)
 
     def _store_outcomes(self, papers: Sequence[Paper], outcomes: Sequence[Outcome | None]) -> None:
         with self.store.transaction():
             for paper, outcome in zip(papers, outcomes, strict=True):
-                if outcome is not None and self.store.exists(paper.id):  # an earlier one may have merged into it
+                if outcome is not None:
                     self.store.apply_outcome(paper.id, outcome)
 
     def resolve(self, filters: Filters = Filters(), progress: ProgressSink | None = None) -> Report:

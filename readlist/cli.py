@@ -128,7 +128,10 @@ def _write_summary(report: Report, verb: str | None, next_steps: bool) -> None:
         counts = [f"{report.statuses[s]} {s}" for s in ("matched", "needs-review", "unresolved", "pending")
                   if report.statuses.get(s)]  # fmt: skip
         asked = f"{plural(report.requests, 'request')}, {report.cache_hits} from the cache"
-        click.echo(f"resolution: {', '.join(counts)} ({asked})" if counts else "nothing to resolve")
+        if counts:
+            click.echo(f"resolution: {', '.join(counts)} ({asked})")
+        elif not verb:  # `readlist resolve` found nothing to do
+            click.echo("nothing to resolve")
     for reason, n in sorted(report.reasons.items()):
         click.echo(f"  {n} pending: {reason}", err=True)
     if not next_steps:

@@ -170,9 +170,6 @@ class Store:
         found = set(_lookup(self.conn, "SELECT id, id FROM papers WHERE status = ? AND id IN ", ids, params=[status]))
         return [pid for pid in ids if pid in found]
 
-    def exists(self, paper_id: int) -> bool:
-        return self.conn.execute("SELECT 1 FROM papers WHERE id = ?", (paper_id,)).fetchone() is not None
-
     def provisional(self, filters: Filters, keys: Collection[str] | None = None) -> bool:
         """Whether a selected paper (one with one of ``keys``, if given) has a provisional key."""
         where, args = self._settling(filters, keys)
