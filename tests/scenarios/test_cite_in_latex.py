@@ -3,23 +3,13 @@ paper cites (--aux), and compiles it with pdflatex and BibTeX."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import bibtexparser
-import pytest
 
+from tests.latex.test_latex_compile import require
 from tests.scenarios.harness import User, pages
-
-
-def require(*tools: str) -> None:
-    missing = [t for t in tools if shutil.which(t) is None]
-    if missing:
-        if os.environ.get("READLIST_REQUIRE_TOOLS") == "1":
-            pytest.fail(f"missing tools: {', '.join(missing)} (run scripts/install-export-tools.sh)")
-        pytest.skip(f"missing tools: {', '.join(missing)}")
 
 
 def latex(folder: Path, *cmd: str) -> str:
