@@ -1,7 +1,7 @@
 """kill -9 at random moments, at least 20 times each: `readlist resolve`, a large `readlist import`, `readlist export`;
 and Ctrl-C at random moments of `readlist add`.
 
-Run: ``.venv/bin/python benchmarks/bench_crash.py [--runs 20] [--size 5000] [--seed 1]`` (about 4 minutes)
+Run: ``.venv/bin/python benchmarks/bench_crash.py [--runs 20] [--size 5000] [--seed 1]`` (about 3 minutes)
 
 - resolve: the five seed pages stored pending (`add --no-resolve`) beside a page resolved earlier (matched papers
   and a note), resolved against the fake arXiv/S2 server (in-process, the seed papers it lacks filled in, request
