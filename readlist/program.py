@@ -245,6 +245,8 @@ def _option(
     knows (an option in ``valued`` takes a value among its choices, one in ``flags`` none)."""
     arg = rest.pop(0)
     name, eq, value = arg.partition("=")
+    if eq and not name.startswith("--"):  # click reads `-o=FILE` as the file "=FILE"
+        return None, None
     if name in valued:
         if not eq:
             if not rest or rest[0].startswith("-"):
