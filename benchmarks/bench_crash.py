@@ -1,4 +1,5 @@
-"""kill -9 at random moments, at least 20 times each: `readlist resolve`, a large `readlist import`, `readlist export`.
+"""kill -9 at random moments, at least 20 times each: `readlist resolve`, a large `readlist import`, `readlist export`;
+and Ctrl-C at random moments of `readlist add`.
 
 Run: ``.venv/bin/python benchmarks/bench_crash.py [--runs 20] [--size 5000] [--seed 1]`` (about 3 minutes)
 
@@ -12,9 +13,15 @@ Run: ``.venv/bin/python benchmarks/bench_crash.py [--runs 20] [--size 5000] [--s
   file holding an older export, killed at random over the length of one export; the file must be the old one or
   the complete new one, byte for byte.
 
-After every run the library and the HTTP cache pass ``PRAGMA integrity_check`` and nothing committed is missing
+- Ctrl-C: `readlist add` of the five seed pages on a fresh library, against the same server (intervals 0.1 s),
+  interrupted with SIGINT at a random moment within the length of one uninterrupted run. Every parsed entry must
+  be kept (the library holds as many papers and sources as the uninterrupted run's), and the program must exit
+  within 2 s of the signal with its one line (how many papers are pending; `readlist resolve` continues).
+
+After every kill the library and the HTTP cache pass ``PRAGMA integrity_check`` and nothing committed is missing
 (entries, notes, matches). Prints one line per loop; exits 1 when anything was lost or damaged. The loops are the
-ones tests/test_reliability.py runs a few times in CI (tests/crash.py). See docs/reliability.md.
+ones tests/test_reliability.py and the stories (tests/scenarios) run a few times in CI (tests/crash.py). See
+docs/reliability.md.
 """
 
 from __future__ import annotations
@@ -32,12 +39,23 @@ sys.path[:0] = [str(REPO / "benchmarks"), str(REPO)]
 from synth import write_bib  # noqa: E402
 
 from tests.cli import isolated_env  # noqa: E402
-from tests.crash import Figures, Snapshot, crash_loop, export_crash_loop, holds, none_pending, run_readlist  # noqa: E402
+from tests.crash import (  # noqa: E402
+    Figures,
+    InterruptFigures,
+    Snapshot,
+    crash_loop,
+    export_crash_loop,
+    holds,
+    interrupt_loop,
+    none_pending,
+    run_readlist,
+)
 from tests.fakeserver import FakeServer  # noqa: E402
 from tests.fakeserver.corpus import corpus_records  # noqa: E402
 from tests.paths import seed, seed_pages  # noqa: E402
 
 RESOLVE_CYCLE = 2  # runs per fresh library and cache in the resolve loop (later runs find most answers cached)
+INTERRUPT_LIMIT = 2.0  # seconds from Ctrl-C to the exit of `readlist add`
 
 
 def prepared(work: Path, env: dict[str, str], pages: list[Path], resolved: Path) -> None:
@@ -69,6 +87,19 @@ def resolve_loop(work: Path, server: FakeServer, runs: int, rng: random.Random) 
         total.problems += figures.problems
         total.rerun_ok = total.rerun_ok and figures.rerun_ok
     return total
+
+
+def ctrl_c_loop(work: Path, server: FakeServer, runs: int, rng: random.Random) -> InterruptFigures:
+    home = work / "ctrl-c"
+    home.mkdir()
+    env = {
+        **os.environ,
+        **isolated_env(
+            home, READLIST_ARXIV_URL=server.arxiv_url, READLIST_S2_URL=server.s2_url,
+            READLIST_ARXIV_INTERVAL="0.1", READLIST_S2_INTERVAL="0.1",
+        ),
+    }  # fmt: skip
+    return interrupt_loop(env, [str(p) for p in seed_pages()], runs, rng, limit=INTERRUPT_LIMIT)
 
 
 def timed(env: dict[str, str], args: list[str]) -> float:
@@ -129,15 +160,17 @@ def main() -> int:
         imported, exported, leftovers = import_and_export_loops(work, args.size, args.runs, rng)
         print(imported.line(f"import ({args.size} papers)"))
         print(exported.line(f"export (BibTeX, {args.size} papers)") + f"; temporary files left by kills: {leftovers}")
+        interrupted = ctrl_c_loop(work, server, args.runs, rng)
+        print(interrupted.line("Ctrl-C during add (5 seed pages)", INTERRUPT_LIMIT), flush=True)
     loops = (resolved, imported, exported)
     runs, kills = sum(f.runs for f in loops), sum(f.kills for f in loops)
     ok = sum(f.integrity_ok for f in loops)
     print(f"total: {runs} runs, {kills} killed, integrity ok after {ok}/{runs}, papers lost "
           f"{sum(f.lost for f in loops)}, every rerun completes: {all(f.rerun_ok for f in loops)} "
           f"({time.perf_counter() - started:.0f} s)")  # fmt: skip
-    for problem in (p for f in loops for p in f.problems):
+    for problem in [p for f in loops for p in f.problems] + interrupted.problems:
         print(f"  problem: {problem}")
-    return 0 if all(f.rerun_ok and not f.problems for f in loops) else 1
+    return 0 if all(f.rerun_ok and not f.problems for f in loops) and not interrupted.problems else 1
 
 
 if __name__ == "__main__":

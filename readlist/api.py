@@ -5,7 +5,9 @@ Programs and tests use this module directly; the CLI only parses arguments and p
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -13,9 +15,10 @@ from typing import TYPE_CHECKING, TextIO
 from readlist.config import Settings
 from readlist.errors import InputError, ReadlistError
 from readlist.files import atomic_write
-from readlist.model import Entry, Outcome, Paper
+from readlist.interrupt import Interrupted, deferred, signum_of
+from readlist.model import Outcome, Paper
+from readlist.states import DUPLICATE
 from readlist.store.library import Filters, Store
-from readlist.text import normalize_title
 
 if TYPE_CHECKING:
     from readlist.export.base import ExportOptions
@@ -28,24 +31,21 @@ NOT_RESOLVED = "not resolved yet: run `readlist resolve`"
 class Report:
     """What a command did, for the CLI to summarize."""
 
-    added: int = 0
-    merged: int = 0  # entries that were already in the library (a source was recorded)
+    added: int = 0  # entries that are new papers
+    already: int = 0  # entries naming a paper the library held before (a source was recorded)
+    repeats: int = 0  # entries naming the paper an earlier entry of the same input named
     problems: list[InputError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # what was read or stored, but not quite as written
-    duplicates: int = 0  # new papers flagged as possible duplicates of others (`list --status duplicate`)
-    statuses: dict[str, int] = field(default_factory=dict)
+    duplicates: int = 0  # papers flagged as possible duplicates by this command (`list --status duplicate`)
+    resolved: bool = False  # whether resolution ran
+    statuses: dict[str, int] = field(default_factory=dict)  # of the papers resolved
+    pending: int = 0  # papers of this command still pending when it ended
+    review: int = 0  # papers of this command that need review
+    unreachable: bool = False  # papers stayed pending because arXiv or Semantic Scholar could not be reached
     requests: int = 0
     cache_hits: int = 0
     wait_seconds: float = 0.0
-    reasons: dict[str, int] = field(default_factory=dict)  # why entries stayed pending or unresolved
-
-
-def _identity(entry: Entry) -> tuple[str, str]:
-    if entry.arxiv_id:
-        return ("arxiv", entry.arxiv_id)
-    if entry.doi:
-        return ("doi", entry.doi)
-    return ("title", normalize_title(entry.title or ""))
+    reasons: dict[str, int] = field(default_factory=dict)  # why papers stayed pending
 
 
 class ReadingList:
@@ -64,101 +64,117 @@ class ReadingList:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _keys(self) -> None:
+        """Provisional keys follow the key style (a bad style fails before anything is read or changed)."""
+        from readlist.keys import key_pattern
+
+        self.store.key_pattern = key_pattern(self.settings.key_style, self.settings.key_pattern)
+
     # -- adding --------------------------------------------------------------------------------
 
     def add(self, inputs: Sequence[str], resolve: bool = True, progress: ProgressSink | None = None) -> Report:
-        """Parse inputs, resolve the papers that are new, and store everything in one transaction."""
-        from readlist.ingest.reader import read_inputs
-        from readlist.keys import key_pattern
+        """Parse the inputs and store every entry, pending, in one transaction; then resolve the papers of these
+        inputs that are pending, and store each outcome.
 
-        pattern = key_pattern(self.settings.key_style, self.settings.key_pattern)  # a bad style fails first
-        parsed = read_inputs(list(inputs))
-        report = Report(problems=parsed.problems, warnings=[str(w) for w in parsed.warnings])
-        # .bib entries are the user's records: stored at once (as pending), whatever the network does
-        bib_entries = parsed.entries if not resolve else [e for e in parsed.entries if e.bib is not None]
-        new_bib: list[int] = []
-        if bib_entries or parsed.preambles or parsed.aliases:
+        Ctrl-C or SIGTERM (`readlist.interrupt`) while the entries are read and stored is held until they are
+        stored; during resolution it stops at once, keeping the resolutions already finished, and raises
+        `Interrupted` saying how many papers of these inputs are still pending."""
+        from readlist.ingest.reader import read_inputs
+
+        self._keys()
+        with deferred() as held:
+            parsed = read_inputs(list(inputs))
+            flagged = self._flagged()
             with self.store.transaction(bulk=True):
-                before = self.store.count(Filters(status="duplicate"))
                 self.store.add_preambles(parsed.preambles)
-                stored = self.store.add_entries(bib_entries, Outcome("pending", reason=NOT_RESOLVED), pattern)
+                stored = self.store.add_entries(parsed.entries, Outcome("pending", reason=NOT_RESOLVED))
                 self.store.add_aliases(parsed.aliases)
-                report.duplicates = self.store.count(Filters(status="duplicate")) - before
-            report.warnings += self.store.warnings
-            self.store.warnings.clear()
-            report.added = sum(added for _, added in stored)
-            report.merged = len(stored) - report.added
-            new_bib = [pid for pid, added in stored if added]
-        if not resolve:
-            return report
-        if new_bib:
-            self._resolve_papers([self.store.get(i) for i in new_bib], report, progress)
-        known: list[tuple[int, Entry]] = []
-        groups: dict[tuple[str, str], list[Entry]] = {}
-        for entry in parsed.entries:
-            if entry.bib is not None:
-                continue
-            pid = self.store.find_existing(entry)
-            if pid is not None:
-                known.append((pid, entry))
-            else:
-                groups.setdefault(_identity(entry), []).append(entry)
-        heads = [g[0] for g in groups.values()]
-        outcomes = self._resolve(heads, report, progress) if heads else []
-        with self.store.transaction(bulk=True):
-            for pid, entry in known:
-                self.store.attach(pid, entry)
-            report.merged += len(known)
-            for entries, outcome in zip(groups.values(), outcomes, strict=True):
-                pid = self._store(entries[0], outcome, pattern, report)  # another process may have added it
-                for entry in entries[1:]:
-                    self.store.attach(pid, entry)
-                report.merged += len(entries) - 1
+            hows = [how for _, how in stored]
+            report = Report(hows.count("new"), hows.count("already"), hows.count("repeat"), parsed.problems)
+            report.warnings = [str(w) for w in parsed.warnings] + self.store.warnings
+            self.store.warnings = []
+            ids = list(dict.fromkeys(pid for pid, _ in stored))
+        with self._stopping(ids):
+            if held.signum is not None:
+                raise Interrupted(held.signum)
+            if resolve:
+                self._resolve(self.store.with_status(ids, "pending"), report, progress)
+            report.pending = len(self.store.with_status(ids, "pending"))
+            report.review = len(self.store.with_status(ids, "needs-review"))
+            report.duplicates = self._flagged() - flagged
         return report
 
-    def _store(self, entry: Entry, outcome: Outcome, key_pattern: str, report: Report) -> int:
-        """Insert a new paper, or attach the entry to the paper it is already stored as; returns its id."""
-        pid = self.store.find_existing(entry)
-        if pid is None:
-            report.added += 1
-            return self.store.insert(entry, outcome, key_pattern=key_pattern)
-        self.store.attach(pid, entry)
-        report.merged += 1
-        return pid
+    def _flagged(self) -> int:
+        """How many papers are flagged as possible duplicates (`list --status duplicate`)."""
+        return self.store.count(Filters(status=DUPLICATE))
 
-    def _resolve(self, entries: list[Entry], report: Report, progress: ProgressSink | None) -> list[Outcome]:
+    @contextmanager
+    def _stopping(self, ids: Sequence[int]) -> Iterator[None]:
+        """An interrupt inside is raised as `Interrupted` saying how many of these papers are still pending."""
+        try:
+            yield
+        except KeyboardInterrupt as stop:
+            with deferred():
+                pending = len(self.store.with_status(ids, "pending"))
+            raise Interrupted(signum_of(stop), pending=pending) from None
+
+    def _resolve(self, ids: list[int], report: Report, progress: ProgressSink | None) -> None:
+        """Resolve these papers (as `readlist add` asks for each) and store the outcomes."""
         from readlist.resolve.resolver import Resolver
 
+        report.resolved = True
+        if not ids:
+            return
+        papers = [self.store.get(pid) for pid in ids]
         resolver = Resolver(self.settings, progress)
         try:
-            outcomes = resolver.resolve(entries)
+            outcomes: list[Outcome | None] = list(resolver.resolve([self.store.paper_entry(p) for p in papers]))
+        except KeyboardInterrupt:
+            with deferred():  # saving what is finished is not cut short
+                self._store_outcomes(papers, resolver.finished())
+            raise
+        finally:
             stats = resolver.stats
             report.requests, report.cache_hits = stats.requests, stats.cache_hits
             report.wait_seconds = stats.wait_seconds
-        finally:
             resolver.close()
+        with deferred() as held:
+            self._store_outcomes(papers, outcomes)
         for o in outcomes:
+            assert o is not None
             report.statuses[o.status] = report.statuses.get(o.status, 0) + 1
-            if o.reason and o.status in ("pending", "unresolved"):
+            if o.reason and o.status == "pending":
                 report.reasons[o.reason] = report.reasons.get(o.reason, 0) + 1
-        return outcomes
+                report.unreachable |= "connection failed (" in o.reason or "offline:" in o.reason
+        if held.signum is not None:
+            raise Interrupted(held.signum)
 
-    def resolve(self, filters: Filters = Filters(), progress: ProgressSink | None = None) -> Report:
-        """Retry resolution of pending and unresolved papers (or those the filters select)."""
-        statuses = [filters.status] if filters.status else ["pending", "unresolved"]
-        papers = [
-            p for s in statuses for p in self.store.papers(Filters(s, filters.tag, filters.state, filters.search))
-        ]
-        report = Report()
-        if papers:
-            self._resolve_papers(papers, report, progress)
-        return report
-
-    def _resolve_papers(self, papers: list[Paper], report: Report, progress: ProgressSink | None) -> None:
-        outcomes = self._resolve([self.store.paper_entry(p) for p in papers], report, progress)
+    def _store_outcomes(self, papers: Sequence[Paper], outcomes: Sequence[Outcome | None]) -> None:
         with self.store.transaction():
             for paper, outcome in zip(papers, outcomes, strict=True):
-                self.store.apply_outcome(paper.id, outcome)
+                if outcome is not None:
+                    self.store.apply_outcome(paper.id, outcome)
+
+    def resolve(self, filters: Filters = Filters(), progress: ProgressSink | None = None) -> Report:
+        """Resolve pending and unresolved papers again (or those the filters select); a paper the user decided in
+        review is left as decided."""
+        self._keys()
+        statuses = [filters.status] if filters.status else ["pending", "unresolved"]
+        papers = [
+            p
+            for s in statuses
+            for p in self.store.papers(Filters(s, filters.tag, filters.state, filters.search))
+            if p.evidence.get("decided_by") != "review"
+        ]
+        report = Report()
+        ids = sorted(p.id for p in papers)
+        flagged = self._flagged()
+        with self._stopping(ids):
+            self._resolve(ids, report, progress)
+            report.pending = len(self.store.with_status(ids, "pending"))
+            report.review = len(self.store.with_status(ids, "needs-review"))
+            report.duplicates = self._flagged() - flagged
+        return report
 
     def import_bib(self, path: str) -> Report:
         """Import a .bib file as it is (keys, fields, notes, keywords, read state); no resolution."""
@@ -168,23 +184,36 @@ class ReadingList:
 
     # -- reviewing -----------------------------------------------------------------------------
 
+    def to_review(self) -> list[Paper]:
+        """The papers that need review, in the order they were added."""
+        return sorted(self.store.papers(Filters(status="needs-review")), key=lambda p: p.id)
+
     def accept(self, ref: str, candidate: str) -> Paper:
-        """Settle a needs-review paper with one of its candidates (arXiv id, S2 id or 1-based rank)."""
+        """Match a paper to one of its candidates (arXiv id, S2 id, DOI or 1-based rank); the others are kept."""
         paper = self.get(ref)
         for rank, cand in enumerate(paper.candidates, start=1):
             if candidate in (cand.record.arxiv_id, cand.record.s2_id, cand.record.doi, str(rank)):
                 evidence = {**cand.evidence, "decided_by": "review"}
+                outcome = Outcome("matched", cand.record, cand.score, evidence, paper.candidates)
+                self._keys()
                 with self.store.transaction():
-                    pid = self.store.apply_outcome(paper.id, Outcome("matched", cand.record, cand.score, evidence))
+                    pid = self.store.apply_outcome(paper.id, outcome)
                 return self.store.get(pid)
-        ids = ", ".join(c.record.arxiv_id or c.record.s2_id or "?" for c in paper.candidates) or "none"
-        raise ReadlistError(f"{paper.key}: no candidate {candidate!r} (candidates: {ids})")
+        ids = ", ".join(
+            f"{rank} ({c.record.arxiv_id or c.record.doi or c.record.s2_id})"
+            for rank, c in enumerate(paper.candidates, start=1)
+        )
+        raise ReadlistError(
+            f"{paper.key}: no candidate {candidate!r}; "
+            + (f"its candidates are {ids}" if ids else "it has no candidates (`readlist resolve` looks again)")
+        )
 
     def reject(self, ref: str) -> Paper:
+        """Reject every candidate, a match too: the paper shows what its sources said; `accept` undoes it."""
         paper = self.get(ref)
-        outcome = Outcome("unresolved", evidence={"decided_by": "review"}, reason="all candidates rejected in review")
+        self._keys()
         with self.store.transaction():
-            self.store.apply_outcome(paper.id, outcome)
+            self.store.reject(paper.id)
         return self.store.get(paper.id)
 
     # -- reading and annotating ----------------------------------------------------------------
@@ -221,28 +250,40 @@ class ReadingList:
         return self.store.get(pid)
 
     def merge(self, ref: str, into: str) -> Paper:
-        """Merge paper ``ref`` into paper ``into`` at the user's word: notes, tags, sources and read state move;
-        ``ref``'s key stays an alias of ``into`` (`show`, `--aux` and exports still find it)."""
+        """Merge paper ``ref`` into paper ``into`` at the user's word (`Store.merge`): notes, tags, sources and read
+        state move; ``ref``'s key stays an alias of ``into`` (`show`, `--aux` and exports still find it)."""
         with self.store.transaction():
             from_id, into_id = self.store.lookup(ref), self.store.lookup(into)
-            self.store.merge_at_users_word(from_id, into_id)
+            self.store.merge(from_id, into_id, asked=True)
         return self.store.get(into_id)
 
+    def named(self, refs: Sequence[str]) -> list[Paper]:
+        """The papers ``refs`` name, each once, in the order named (an error names the first not found)."""
+        ids = list(dict.fromkeys(self.store.lookup(r) for r in refs))
+        return [self.store.get(pid) for pid in ids]
+
     def remove(self, refs: Sequence[str]) -> list[str]:
+        """Remove papers with their notes, tags and sources; their keys."""
         with self.store.transaction():
-            ids = [self.store.lookup(r) for r in refs]
+            ids = list(dict.fromkeys(self.store.lookup(r) for r in refs))
             keys = [self.store.get(pid).key for pid in ids]
             for pid in ids:
                 self.store.delete(pid)
         return keys
 
     def rename_key(self, ref: str, key: str) -> Paper:
-        if not key or any(ch in key for ch in ' ,{}()=#%"\\') or not key.isascii():
-            raise ReadlistError(f'{key!r} is not a usable citation key (ASCII, no spaces or , {{ }} ( ) = # % " \\)')
+        """Give a paper the user's own citation key, settled: it never changes again."""
+        from readlist.keys import check_key
+
+        check_key(key)
         with self.store.transaction():
             pid = self.store.lookup(ref)
             self.store.set_key(pid, key)
         return self.store.get(pid)
+
+    def disagreements(self, paper: Paper) -> list[tuple[str, list[tuple[str, object, object]]]]:
+        """Imported .bib entries of a matched paper that disagree with its record (`Store.disagreements`)."""
+        return self.store.disagreements(paper.id)
 
     def stats(self) -> dict[str, object]:
         return self.store.stats()
@@ -267,6 +308,7 @@ class ReadingList:
     ) -> int:
         """Write the selected papers; a file is replaced atomically (old or new, never half).
 
+        Their keys leave the library: provisional ones settle (every format but Markdown carries them).
         ``aliases`` (cited alias -> the paper's key, from ``cited``): in the BibTeX flavour each is also written
         as a copy of its paper's entry under that key (BibTeX has no aliases; biblatex's ``ids`` field has)."""
         from readlist.export import export, get_exporter
@@ -274,6 +316,12 @@ class ReadingList:
 
         exporter = get_exporter(fmt)
         options = options or ExportOptions()
+        if fmt != "markdown" and self.store.provisional(filters, keys):
+            try:
+                with self.store.transaction():
+                    self.store.settle_keys(filters, keys)
+            except sqlite3.OperationalError:  # a library that cannot be written: its keys cannot change either
+                pass
 
         def write(out: TextIO) -> int:
             n = export(self.store, exporter, out, options, filters, keys)

@@ -18,13 +18,14 @@ import click
 
 from readlist.program import marked, print_text, wrote
 from readlist.states import FILTER_CHOICES, READ_STATES
+from readlist.words import plural
 
 if TYPE_CHECKING:
     from readlist.api import ReadingList, Report
     from readlist.model import Paper
 
 _FILTER_HELP = {
-    "status": "Only papers with this resolution status.",
+    "status": "Only papers with this resolution status (duplicate: papers flagged as possible duplicates).",
     "tag": "Only papers with this tag.",
     "state": "Only papers in this read state.",
     "search": "Words to find in title, abstract or notes.",
@@ -55,15 +56,22 @@ class Context:
 
 
 def _run(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn readlist errors into one-line messages and exit code 1 (never a traceback)."""
+    """Turn readlist errors into one-line messages and exit code 1 (never a traceback); Ctrl-C or SIGTERM into
+    one line and exit code 128 + the signal's number."""
     import functools
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from readlist.errors import ReadlistError, os_error_message
+        from readlist.interrupt import Interrupted, message, signum_of
 
         try:
             return fn(*args, **kwargs)
+        except KeyboardInterrupt as stop:
+            if sys.stderr.isatty():
+                click.echo(err=True)  # after a progress bar
+            click.echo(message(stop.pending if isinstance(stop, Interrupted) else None), err=True)
+            sys.exit(128 + signum_of(stop))
         except ReadlistError as exc:
             raise click.ClickException(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
         except BrokenPipeError:  # `readlist list | head`: the reader left; that is not an error
@@ -107,21 +115,51 @@ def _warn_unsettable(text: str) -> None:
         )
 
 
-def _summarize(report: Report, verb: str) -> None:
+def _summarize(report: Report, verb: str | None, next_steps: bool = True) -> None:
+    """What a command did to the library: what its input was (``verb``: added, imported), what resolution found,
+    and the command to run next, if any. Problems and why papers stayed pending go to stderr. The command is done:
+    an interrupt meanwhile waits for the summary, then says how many papers are pending."""
+    from readlist.interrupt import Interrupted, deferred
+
+    with deferred() as held:
+        _write_summary(report, verb, next_steps)
+    if held.signum is not None:
+        raise Interrupted(held.signum, pending=report.pending)
+
+
+def _write_summary(report: Report, verb: str | None, next_steps: bool) -> None:
     for problem in report.problems:
         click.echo(f"error: {problem}", err=True)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
-    parts = [f"{verb} {report.added} new paper(s)", f"{report.merged} already in the library"]
-    if report.duplicates:
-        parts.append(f"{report.duplicates} flagged as possible duplicates (readlist list --status duplicate)")
-    if report.statuses:
-        parts.append(", ".join(f"{n} {s}" for s, n in sorted(report.statuses.items())))
-    if report.requests or report.cache_hits:
-        parts.append(f"{report.requests} request(s), {report.cache_hits} cache hit(s)")
-    click.echo("; ".join(parts))
+    if verb:
+        click.echo(
+            f"{verb}: {report.added} new, {report.already} already in the library, "
+            f"{plural(report.repeats, 'repeat')} in this input"
+        )
+    if report.resolved:
+        counts = [f"{report.statuses[s]} {s}" for s in ("matched", "needs-review", "unresolved", "pending")
+                  if report.statuses.get(s)]  # fmt: skip
+        asked = f"{plural(report.requests, 'request')}, {report.cache_hits} from the cache"
+        if counts:
+            click.echo(f"resolution: {', '.join(counts)} ({asked})")
+        elif not verb:  # `readlist resolve` found nothing to do
+            click.echo("nothing to resolve")
     for reason, n in sorted(report.reasons.items()):
-        click.echo(f"  {n} left {reason}", err=True)
+        click.echo(f"  {n} pending: {reason}", err=True)
+    if report.duplicates:
+        click.echo(
+            f"{plural(report.duplicates, 'paper')} flagged as possible duplicates, kept apart: "
+            "`readlist list --status duplicate` shows them, `readlist merge` joins two"
+        )
+    if not next_steps:
+        return
+    if report.review:
+        needs = "needs" if report.review == 1 else "need"
+        click.echo(f"next: `readlist review` ({plural(report.review, 'paper')} {needs} review)")
+    if report.pending:
+        when = " when the network is back" if report.unreachable else ""
+        click.echo(f"next: `readlist resolve`{when} ({plural(report.pending, 'paper')} pending)")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -182,7 +220,7 @@ def add(ctx: Context, inputs: tuple[str, ...], no_resolve: bool, key_style: str 
 @click.pass_obj
 @_run
 def resolve(ctx: Context, status: str | None, tag: str | None, state: str | None, search: str | None) -> None:
-    """Retry resolution of pending and unresolved papers.
+    """Resolve pending papers, and try unresolved ones again (a decision made in review is kept).
 
     \b
     Example:
@@ -190,7 +228,7 @@ def resolve(ctx: Context, status: str | None, tag: str | None, state: str | None
       readlist resolve --tag rl
     """
     report = ctx.open().resolve(_filters(status, tag, state, search), progress=_progress(ctx))
-    _summarize(report, "resolved;")
+    _summarize(report, None)
 
 
 @main.command(name="import")
@@ -199,16 +237,17 @@ def resolve(ctx: Context, status: str | None, tag: str | None, state: str | None
 @click.pass_obj
 @_run
 def import_(ctx: Context, bibfile: str, key_style: str | None) -> None:
-    """Import a .bib file, keeping keys, fields, notes, keywords and read state.
+    """Import a .bib file as your own record: keys, fields, notes, keywords and read state, without resolving.
 
-    Entries without a key (or whose key is taken) get one in the key style.
+    Entries without a key (or whose key is taken) get one in the key style. `readlist add refs.bib` reads the
+    same file and also resolves its papers against arXiv and Semantic Scholar.
 
     \b
     Example:
       readlist import zotero-export.bib
     """
     report = ctx.open(key_style=key_style).import_bib(bibfile)
-    _summarize(report, "imported")
+    _summarize(report, "imported", next_steps=False)
     if report.problems:
         sys.exit(1)
 
@@ -218,6 +257,7 @@ def paper_json(p: Paper) -> dict[str, object]:
     return {
         "id": p.id,
         "key": p.key,
+        "key_settled": p.key_settled,
         "title": p.title,
         "authors": p.authors,
         "year": p.year,
@@ -232,6 +272,8 @@ def paper_json(p: Paper) -> dict[str, object]:
         "tags": p.tags,
         "notes": [n.text for n in p.notes],
         "sources": [{"file": s.file, "line": s.line} for s in p.sources],
+        "aliases": p.aliases,
+        "duplicates": [d.other_key for d in p.duplicates],
     }
 
 
@@ -271,7 +313,9 @@ def show(ctx: Context, paper: str) -> None:
     """
     from readlist.present import describe
 
-    click.echo(describe(ctx.open().get(paper)))
+    rl = ctx.open()
+    found = rl.get(paper)
+    click.echo(describe(found, rl.disagreements(found)))
 
 
 def _state_command(state: str) -> None:
@@ -305,7 +349,7 @@ def note(ctx: Context, paper: str, text: str | None) -> None:
             raise click.ClickException("no note written; nothing was added")
         text = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
     p = ctx.open().note(paper, text)
-    click.echo(f"{p.key}: {len(p.notes)} note(s)")
+    click.echo(f"{p.key}: {plural(len(p.notes), 'note')}")
     _warn_unsettable(text)
 
 
@@ -350,13 +394,26 @@ def untag(ctx: Context, paper: str, tags: tuple[str, ...]) -> None:
 def rm(ctx: Context, papers: tuple[str, ...], yes: bool) -> None:
     """Remove papers (with their notes, tags and sources) from the library.
 
+    Asks first, naming the papers; without a terminal to ask on (a script, a pipe), it needs --yes.
+
     \b
     Example:
-      readlist rm 12 --yes
+      readlist rm 12
+      readlist rm 12 park2024hilp --yes
     """
-    if not yes and sys.stdin.isatty():
-        click.confirm(f"Remove {len(papers)} paper(s)?", abort=True)
-    for key in ctx.open().remove(papers):
+    rl = ctx.open()
+    named = rl.named(papers)
+    if not yes:
+        what = plural(len(named), "paper")
+        if not sys.stdin.isatty():
+            raise click.ClickException(f"not removing {what} without asking: no terminal to ask on; give --yes")
+        for p in named:
+            click.echo(f"  #{p.id} {p.key}  {p.title}")
+        if not click.confirm(f"Remove {'this paper' if len(named) == 1 else f'these {what}'} with its notes, tags "
+                             "and sources?", default=False):  # fmt: skip
+            click.echo("nothing was removed")
+            sys.exit(1)
+    for key in rl.remove([str(p.id) for p in named]):
         click.echo(f"removed {key}")
 
 
@@ -366,8 +423,9 @@ def rm(ctx: Context, papers: tuple[str, ...], yes: bool) -> None:
 @click.pass_obj
 @_run
 def merge(ctx: Context, paper: str, into: str) -> None:
-    """Merge PAPER into INTO: notes, tags, sources and read state move to INTO, and PAPER's key stays an alias
-    of INTO (`readlist show`, `export --aux` and biblatex's `ids` still know it).
+    """Merge PAPER into INTO, at your word: notes, tags, sources and read state move to INTO, which shows what
+    both papers' sources say and keeps its .bib entry (or takes PAPER's). INTO keeps its key, settled; PAPER's key
+    stays an alias of INTO (`readlist show`, `export --aux` and biblatex's `ids` still know it).
 
     \b
     Example:
@@ -384,14 +442,18 @@ def merge(ctx: Context, paper: str, into: str) -> None:
 @click.pass_obj
 @_run
 def key(ctx: Context, paper: str, newkey: str) -> None:
-    """Rename a paper's citation key.
+    """Set a paper's citation key; it is settled: readlist never changes it again.
+
+    A key is ASCII without spaces or , { } ( ) = # % " \\, and never a number, an arXiv id or a DOI (those
+    name papers already).
 
     \b
     Example:
       readlist key 12 park2024hilp
     """
-    p = ctx.open().rename_key(paper, newkey)
-    click.echo(f"{p.id}: {p.key}")
+    rl = ctx.open()
+    old = rl.get(paper).key
+    click.echo(f"{old} -> {rl.rename_key(paper, newkey).key} (settled)")
 
 
 @main.command()
@@ -404,12 +466,12 @@ def stats(ctx: Context) -> None:
     Example:
       readlist stats
     """
-    s = ctx.open().stats()
-    click.echo(f"{s['papers']} papers, {s['sources']} sources, {s['notes']} notes, {s['tags']} tags")
+    s: dict[str, Any] = ctx.open().stats()
+    click.echo(", ".join(plural(s[name], name[:-1]) for name in ("papers", "sources", "notes", "tags")))
     for group in ("status", "state"):
-        counts = s[group]
-        assert isinstance(counts, dict)
-        click.echo(f"{group}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        click.echo(f"{group}: " + ", ".join(f"{k} {v}" for k, v in s[group].items()))
+    provisional = s["papers"] - s["settled"]
+    click.echo(f"keys: {s['settled']} settled, {provisional} provisional; possible duplicates: {s['duplicates']}")
 
 
 @main.command()
@@ -502,9 +564,12 @@ def export(
 @click.pass_obj
 @_run
 def review(ctx: Context, paper: str | None, accept: str | None, reject: bool) -> None:
-    """Settle papers that need review: pick the right candidate or reject them all.
+    """Settle papers that need review: accept the right candidate, or reject them all.
 
-    Without options, walks through every needs-review paper interactively.
+    Without options, walks through every paper that needs review, saying why, and asks what to do with each:
+    a candidate's number accepts it, r rejects every candidate, s skips the paper, q quits (what was decided is
+    kept). --reject works on a matched paper too: it shows what its sources said again, keeps the candidates, and
+    --accept takes one back.
 
     \b
     Example:
@@ -512,32 +577,71 @@ def review(ctx: Context, paper: str | None, accept: str | None, reject: bool) ->
       readlist review 12 --accept 2402.15567
       readlist review 12 --reject
     """
-    from readlist.present import candidates_table
-
     rl = ctx.open()
+    if accept and reject:
+        raise click.UsageError("--accept and --reject cannot be used together")
     if accept or reject:
         if paper is None:
             raise click.UsageError("give the PAPER to accept or reject candidates for")
-        p = rl.accept(paper, accept) if accept else rl.reject(paper)
-        click.echo(f"{p.key}: {p.status}")
+        key = rl.get(paper).key
+        click.echo(_decided(key, rl.accept(paper, accept) if accept else rl.reject(paper)))
         return
-    from readlist.store.library import Filters
-
-    todo = [rl.get(paper)] if paper else list(rl.papers(Filters(status="needs-review")))
+    todo = [rl.get(paper)] if paper else rl.to_review()
     if not todo:
         click.echo("nothing needs review")
         return
+    done = {"accepted": 0, "rejected": 0, "skipped": 0}
     for p in todo:
-        full = rl.get(str(p.id))
-        click.echo(candidates_table(full))
-        choice = click.prompt(
-            "pick a candidate number, r to reject all, s to skip", default="s", show_default=True
-        ).strip()
-        if choice == "r":
-            rl.reject(str(p.id))
-        elif choice.isdigit():
-            rl.accept(str(p.id), choice)
-        click.echo(f"{full.key}: {rl.get(str(p.id)).status if choice != 's' else 'skipped'}")
+        answer = _ask(rl, p)
+        if answer == "q":
+            break
+        if answer == "s":
+            done["skipped"] += 1
+            click.echo(f"{p.key}: skipped")
+            continue
+        decided = rl.reject(str(p.id)) if answer == "r" else rl.accept(str(p.id), answer)
+        done["rejected" if answer == "r" else "accepted"] += 1
+        click.echo(_decided(p.key, decided))
+    click.echo("review: " + ", ".join(f"{n} {what}" for what, n in done.items()))
+    left = len(rl.to_review())
+    if left:
+        needs = "needs" if left == 1 else "need"
+        click.echo(f"{plural(left, 'paper')} still {needs} review: `readlist review` continues")
+
+
+def _ask(rl: ReadingList, paper: Paper) -> str:
+    """Show a paper that needs review, why, and its candidates; ask until the answer is one: a candidate's number,
+    r, s or q (the end of the input is q)."""
+    from readlist.present import candidates_table
+
+    full = rl.get(str(paper.id))
+    n = len(full.candidates)
+    click.echo(candidates_table(full, why=True))
+    numbers = f"1-{n}" if n > 1 else "1"
+    while True:
+        try:
+            answer = click.prompt(
+                f"accept a candidate ({numbers}), r reject all, s skip, q quit", default="s", show_default=True
+            )
+        except click.Abort:  # end of input
+            click.echo()
+            return "q"
+        if not sys.stdin.isatty():  # a terminal shows what was typed; show answers read from a pipe too
+            click.echo(answer)
+        answer = answer.strip().lower()
+        if answer in ("r", "s", "q") or (answer.isdigit() and 1 <= int(answer) <= n):
+            return answer
+        click.echo(f"{answer!r} is not a choice: type a candidate's number ({numbers}) to accept it, r to reject "
+                   "them all, s to skip this paper, q to quit")  # fmt: skip
+
+
+def _decided(key: str, paper: Paper) -> str:
+    """What `review` says it did to a paper (``key``: its key before)."""
+    renamed = f" (key now {paper.key})" if paper.key != key else ""
+    if paper.status == "matched":
+        return f"{key}: matched to {paper.arxiv_id or paper.doi or paper.s2_id}{renamed}"
+    return (f"{key}: unresolved, every candidate rejected{renamed}; "
+            f"`readlist review {paper.key} --accept N` takes one back")  # fmt: skip
 
 
 @main.command()
@@ -592,10 +696,33 @@ def cache_info(ctx: Context) -> None:
     Example:
       readlist cache info
     """
+    from readlist.resolve.http import EXPIRY_LABELS
     from readlist.resolve.http import cache_info as info
 
-    for k, v in info(ctx.settings()).items():
-        click.echo(f"{k}: {v}")
+    found = info(ctx.settings())
+    hosts = ", ".join(f"{host} {n}" for host, n in found["hosts"].items()) or "none"
+    expiry = ", ".join(f"{EXPIRY_LABELS[what]} {_duration(delta)}" for what, delta in found["expiry"].items())
+    for name, value in (
+        ("path", found["path"]), ("size", _size(found["size_bytes"])), ("responses", found["responses"]),
+        ("hosts", hosts), ("expiry", expiry),
+    ):  # fmt: skip
+        click.echo(f"{name}: {value}")
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("MB", 1e6), ("kB", 1e3)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} B"
+
+
+def _duration(delta: Any) -> str:
+    """``30 days``, ``1 hour``: a timedelta in words."""
+    seconds = int(delta.total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0:
+            return plural(seconds // size, unit)
+    return plural(seconds, "second")
 
 
 @cache.command(name="clear")
@@ -610,7 +737,7 @@ def cache_clear(ctx: Context) -> None:
     """
     from readlist.resolve.http import cache_clear as clear
 
-    click.echo(f"removed {clear(ctx.settings())} cached response(s)")
+    click.echo(f"removed {plural(clear(ctx.settings()), 'cached response')}")
 
 
 @main.group()

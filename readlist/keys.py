@@ -100,9 +100,15 @@ def _ascii_word(text: str, to_ascii: Callable[[str], str]) -> str:
     return "".join(ch for ch in to_ascii(text).lower() if ch.isalnum())
 
 
-def key_base(title: str, authors: list[str], year: int | None) -> str:
-    """``<last name><year><first significant title word>``, ASCII and lower case (the default style)."""
-    return _render(STYLES["default"], title, authors, year)
+def key_base(
+    pattern: str, title: str | None, authors: list[str], year: int | None, identifier: str | None = None
+) -> str:
+    """The key a paper gets before a clash suffix: from ``pattern``; for a paper known only by an identifier (no
+    title yet: an arXiv id or DOI not resolved), from the identifier (``arxiv240215567``)."""
+    if not title:
+        ident = "".join(ch for ch in (identifier or "") if ch.isalnum()).lower()[:40]
+        return ident if ident[:1].isalpha() else f"paper{ident}"
+    return _render(pattern, title, authors, year)
 
 
 def _render(pattern: str, title: str, authors: list[str], year: int | None) -> str:
@@ -113,8 +119,12 @@ def _render(pattern: str, title: str, authors: list[str], year: int | None) -> s
     short = [w for w in title_words if w not in BBT_SKIPWORDS][:3] or significant[:3]
     auth = _ascii_word(last_name(authors[0]), anyascii) if authors else ""
     if not auth:
-        # a pending paper with no authors yet: first title word + year, whatever the pattern
-        pattern, auth = "{title}{year}", ""
+        # no author known yet (a page entry not resolved): two significant title words and the year, whatever the
+        # pattern, never one bare common word ("learning", "3d"); the key is made again once authors are known
+        words_ = [w for w in significant if len(w) > 1] or significant
+        two = (words_ + [w for w in title_words if w not in words_ and len(w) > 1])[:2] or words_[:1]
+        key = "".join(two) + (str(year) if year else "" if len(two) > 1 else "paper")
+        return key if key_refusal(key) is None else f"paper{key}"
     values = {
         "auth": auth,
         "Auth": auth.capitalize(),
@@ -130,7 +140,34 @@ def _render(pattern: str, title: str, authors: list[str], year: int | None) -> s
         raise ReadlistError(
             f"key pattern {pattern!r} is not usable ({exc}); placeholders: {' '.join(f'{{{v}}}' for v in values)}"
         ) from None
-    return _KEY_UNSAFE.sub("", anyascii(key)) or f"paper{year or ''}"
+    key = _KEY_UNSAFE.sub("", anyascii(key)) or f"paper{year or ''}"
+    return key if key_refusal(key) is None else f"paper{key}"
+
+
+_FORBIDDEN = set(' ,{}()=#%"\\')
+
+
+def key_refusal(key: str) -> str | None:
+    """Why ``key`` cannot be a citation key, or None. A key is ASCII without spaces or BibTeX's special characters,
+    and never reads as another way to name a paper (a number, an arXiv id, a DOI): `show 12` must mean one paper."""
+    from readlist.ingest.identifiers import parse_identifier
+
+    if not key or not key.isascii() or _FORBIDDEN & set(key):
+        return 'a key is ASCII, without spaces or , { } ( ) = # % " \\'
+    if key.isdigit():
+        return "a key of digits only would read as a paper's number"
+    ident = parse_identifier(key)
+    if ident is not None:
+        return f"it would read as {'an arXiv id' if ident.scheme == 'arxiv' else 'a DOI'}"
+    return None
+
+
+def check_key(key: str) -> str:
+    """``key`` when it can be a citation key; else a one-line error naming the rule it breaks."""
+    why = key_refusal(key)
+    if why:
+        raise ReadlistError(f"{key!r} cannot be a citation key: {why}")
+    return key
 
 
 def _suffix(n: int) -> str:
@@ -179,7 +216,7 @@ def make_key(
     ``auth.lower + shorttitle(3,3) + year``, ``brownLanguageModelsAre2020``). Pattern placeholders:
     {auth} {Auth} {year} {title} {Title} {shorttitle} {ShortTitle}. A clash gets a, b, ... appended.
     """
-    return unique_key(_render(key_pattern(style, pattern), title, authors, year), taken)
+    return unique_key(key_base(key_pattern(style, pattern), title, authors, year), taken)
 
 
 def key_pattern(style: str, pattern: str | None = None) -> str:

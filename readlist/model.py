@@ -163,6 +163,15 @@ class Source:
 
 
 @dataclass
+class Duplicate:
+    """Another paper this one might be, and why readlist did not merge them."""
+
+    other_id: int
+    other_key: str
+    reason: str
+
+
+@dataclass
 class Paper:
     """A paper in the library."""
 
@@ -191,11 +200,17 @@ class Paper:
     state_changed_at: str | None = None
     added_at: str | None = None
     fields: dict[str, str] = field(default_factory=dict)
+    key_origin: str = "provisional"  # or, settled: "export", "user" (readlist key), "bib" (an imported entry's)
     tags: list[str] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
-    bib: BibRecord | None = None  # the imported .bib entry, as written
+    bib: BibRecord | None = None  # the imported .bib entry it carries, as written (its record for export)
     author_parts: list[NameParts | None] = field(default_factory=list)  # per author, when the source split it
-    aliases: list[str] = field(default_factory=list)  # keys of papers merged into this one
-    duplicates: list[str] = field(default_factory=list)  # keys of papers flagged as possibly the same (`get`)
+    aliases: list[str] = field(default_factory=list)  # other keys that name it (merged, exported, a .bib's)
+    duplicates: list[Duplicate] = field(default_factory=list)  # papers flagged as possibly the same one
+
+    @property
+    def key_settled(self) -> bool:
+        """A settled key never changes again; a provisional one is made again as the paper is resolved."""
+        return self.key_origin != "provisional"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 
 from readlist.model import Candidate, Paper
 
@@ -11,8 +12,12 @@ def _evidence_lines(evidence: dict[str, object], indent: str = "  ") -> list[str
     lines = []
     for name, value in sorted(evidence.items()):
         if isinstance(value, dict):
-            inner = ", ".join(f"{k}={v}" for k, v in sorted(value.items()))
-            lines.append(f"{indent}{name}: {inner}")
+            inner = "; ".join(f"{k}: {v}" for k, v in sorted(value.items()))
+            lines.append(f"{indent}{name}: {inner or 'none'}")
+        elif isinstance(value, list):
+            lines.append(f"{indent}{name}: {', '.join(map(str, value)) or 'none'}")
+        elif isinstance(value, bool):
+            lines.append(f"{indent}{name}: {'yes' if value else 'no'}")
         elif isinstance(value, float):
             lines.append(f"{indent}{name}: {value:.3f}")
         else:
@@ -20,13 +25,13 @@ def _evidence_lines(evidence: dict[str, object], indent: str = "  ") -> list[str
     return lines
 
 
-def describe(p: Paper) -> str:
-    """Everything readlist knows about a paper, including why it is (or is not) matched."""
-    out = [f"#{p.id}  {p.key}", f"  {p.title}"]
+def describe(p: Paper, disagreements: Sequence[tuple[str, Sequence[tuple[str, object, object]]]] = ()) -> str:
+    """Everything readlist knows about a paper, including why it is (or is not) matched; ``disagreements``: the
+    imported .bib entries that disagree with its record (`Store.disagreements`)."""
+    settled = "key settled" if p.key_settled else "key provisional: made again as the paper is resolved, until exported"
+    out = [f"#{p.id}  {p.key} ({settled})", f"  {p.title}"]
     if p.aliases:
         out.append("  also known as: " + ", ".join(p.aliases))
-    if p.duplicates:
-        out.append("  possible duplicate of: " + ", ".join(p.duplicates))
     if p.authors:
         out.append("  " + ", ".join(p.authors))
     elif p.author_count:
@@ -51,6 +56,10 @@ def describe(p: Paper) -> str:
         for n in p.notes:
             out.append(f"    [{n.created_at}]")
             out += textwrap.wrap(n.text, 96, initial_indent="      ", subsequent_indent="      ")
+    for where, fields in disagreements:
+        out.append(f"  differs in {where} (the record is shown):")
+        out += [f"    {name}: {theirs} (record: {ours})" for name, theirs, ours in fields]
+    out += [f"  possible duplicate of #{d.other_id} {d.other_key}: {d.reason}" for d in p.duplicates]
     out.append("  sources:")
     out += [f"    {s.file}" + (f":{s.line}" if s.line else "") for s in p.sources]
     if p.bib is not None:
@@ -70,12 +79,15 @@ def _candidate_row(rank: int, c: Candidate) -> list[str]:
     ]
 
 
-def candidates_table(p: Paper) -> str:
-    """The paper as the page gave it, then each candidate with its score and evidence."""
+def candidates_table(p: Paper, why: bool = False) -> str:
+    """The paper as its sources give it, (``why``) why it needs review, then each candidate with its score and
+    evidence."""
     head = f"#{p.id} {p.key}: {p.title}"
     if p.author_count or p.date:
         head += f"  ({p.author_count or '?'} authors, {p.date or 'no date'})"
     rows = [head]
+    if why:
+        rows.append(f"why: {p.evidence.get('reason') or 'no candidate is certain'}")
     for rank, cand in enumerate(p.candidates, start=1):
         rows += _candidate_row(rank, cand)
     return "\n".join(rows)

@@ -25,6 +25,7 @@ import sys
 from readlist.export.stored import BIBTEX_FLAVORS
 from readlist.states import FILTER_CHOICES, READ_STATES
 from readlist.store import sql
+from readlist.words import plural
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: ~10 ms of a 35 ms `readlist list`
 if TYPE_CHECKING:
@@ -54,8 +55,10 @@ def run() -> NoReturn:
     command), the standard streams are flushed and the process ends. A reader that left (`readlist list |
     head`) is not an error; any other failure to write the output is reported as the CLI reports it.
     """
+    from readlist import interrupt
     from readlist.errors import os_error_message
 
+    interrupt.install()
     try:
         if fast_answer(sys.argv[1:], os.environ, sys.stdout, sys.stderr):
             status: object = 0
@@ -67,12 +70,18 @@ def run() -> NoReturn:
                 status = 0
             except SystemExit as exc:
                 status = exc.code
+        interrupt.ignore()  # the command is done: a signal now could only make its last line untrue
         if sys.stdout is not None:  # None: the process started with that descriptor closed
             sys.stdout.flush()
     except BrokenPipeError:
         status = 0
     except OSError as exc:  # as readlist.cli reports it (click's "Error: " prefix)
         status = f"Error: {os_error_message(exc)}"
+    except KeyboardInterrupt as stop:  # before a command began or while a fast path answered (changing nothing)
+        if sys.stderr is not None:
+            with contextlib.suppress(OSError):
+                sys.stderr.write(interrupt.message(None) + "\n")
+        status = 128 + interrupt.signum_of(stop)
     if status is not None and not isinstance(status, int):  # sys.exit("message"): printed, status 1
         print(status, file=sys.stderr)
         status = 1
@@ -96,7 +105,7 @@ def marked(keys: Sequence[str], state: str) -> str:
 
 def wrote(count: int, output: object) -> str:
     """What `readlist export -o FILE` prints (to stderr) once the file is written."""
-    return f"wrote {count} paper(s) to {output}"
+    return f"wrote {plural(count, 'paper')} to {output}"
 
 
 def fast_answer(args: Sequence[str], env: Mapping[str, str], out: TextIO, err: TextIO) -> bool:

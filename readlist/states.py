@@ -6,9 +6,7 @@ A module of its own, importing nothing, so that the command line's options and t
 
 STATUSES: tuple[str, ...] = ("pending", "matched", "needs-review", "unresolved")
 READ_STATES: tuple[str, ...] = ("unread", "reading", "read")
-
-# `--status duplicate`: papers kept apart from one that may be the same paper (each has its own citation key)
-DUPLICATE = "duplicate"
+DUPLICATE = "duplicate"  # `--status duplicate`: papers flagged as possible duplicates, whatever their status
 
 # filter name (also its command-line option, --name) -> the values it accepts (None: any text)
 FILTER_CHOICES: dict[str, tuple[str, ...] | None] = {

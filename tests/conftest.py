@@ -1,15 +1,47 @@
-"""Shared fixtures. Network: a fake arXiv + Semantic Scholar server on 127.0.0.1 and Settings pointing at it."""
+"""Shared fixtures. Network: a fake arXiv + Semantic Scholar server on 127.0.0.1 and Settings pointing at it.
+
+Tests leave no trace: the session fails when it changed the checkout (files git would show) or installed or
+removed anything in the interpreter's environment.
+"""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import sysconfig
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from readlist.config import Settings
 from readlist.resolve.http import Http
 from tests.fakeserver import FakeServer
+from tests.paths import REPO
+
+settings.register_profile("readlist", database=None)  # no .hypothesis/ folder in the checkout
+settings.load_profile("readlist")
+
+
+def _traces() -> tuple[list[str], list[str]]:
+    """What git shows as changed or new in the checkout, and what the environment has installed."""
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    changed = sorted(status.stdout.splitlines()) if status.returncode == 0 else []
+    site = Path(sysconfig.get_paths()["purelib"])
+    installed = sorted(p.name for p in site.iterdir()) if site.is_dir() else []
+    return changed, installed
+
+
+@pytest.fixture(scope="session", autouse=True)
+def leaves_no_trace() -> Iterator[None]:
+    before = _traces()
+    yield
+    changed, installed = _traces()
+    assert changed == before[0], f"the tests changed the checkout: {sorted(set(changed) ^ set(before[0]))}"
+    assert installed == before[1], f"the tests changed {sys.prefix}: {sorted(set(installed) ^ set(before[1]))}"
 
 
 @pytest.fixture(scope="session")

@@ -8,9 +8,12 @@ committed before the kill is gone, and a final run without a kill finishes the w
 from __future__ import annotations
 
 import random
+import re
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -178,4 +181,99 @@ def export_crash_loop(
             figures.problems.append(f"{target.name}: {target.stat().st_size} bytes, neither the old nor the new file")
     run_readlist(env, exports[0], log)
     figures.rerun_ok = target.read_bytes() == complete[0]
+    return figures
+
+
+@dataclass
+class InterruptFigures:
+    """What an interrupt loop did and found; ``problems`` names every loss, slow exit or wrong message."""
+
+    runs: int = 0
+    interrupted: int = 0  # runs the signal stopped (the others had finished)
+    before_reading: int = 0  # of those, runs stopped while readlist was still starting (nothing read yet)
+    kept_all: int = 0  # runs after which the library held every entry of the pages
+    slowest: float = 0.0  # seconds from the signal to the exit, the longest
+    problems: list[str] = field(default_factory=list)
+
+    def line(self, name: str, limit: float) -> str:
+        return (
+            f"{name}: {self.runs} runs, {self.interrupted} interrupted ({self.before_reading} while starting up), "
+            f"every parsed entry kept after {self.kept_all}/{self.runs - self.before_reading}, exit within "
+            f"{limit:g} s: {'yes' if self.slowest <= limit else 'NO'} (slowest {self.slowest:.2f} s)"
+        )
+
+
+INTERRUPTED_LINE = re.compile(
+    r"^interrupted: \d+ papers? pending, everything parsed is kept; `readlist resolve` continues$"
+)
+NOTHING_CHANGED = "interrupted: the library is unchanged"
+
+
+def interrupt_loop(
+    env: dict[str, str],
+    pages: list[str],
+    runs: int,
+    rng: random.Random,
+    *,
+    limit: float = 2.0,
+    signum: int = signal.SIGINT,
+) -> InterruptFigures:
+    """``readlist add PAGES`` on a fresh library each run, interrupted (``signum``) at a random moment within the
+    length of one uninterrupted run (run first: its library holds every entry of the pages). After each: the
+    program exited within ``limit`` seconds of the signal, saying so in one line, and the library holds every
+    parsed entry (as many papers and sources as the uninterrupted run's); a run stopped while readlist was still
+    starting up (before it read the pages) has stored nothing and says so."""
+    home = Path(env["READLIST_LIBRARY"]).parent
+    figures = InterruptFigures()
+    full = None
+    papers = entries = 0
+    for i in range(runs + 1):
+        run_home = home / f"interrupt-{i}"
+        run_home.mkdir(parents=True, exist_ok=True)
+        run_env = {
+            **env,
+            "READLIST_LIBRARY": str(run_home / "library.sqlite"),
+            "READLIST_CACHE": str(run_home / "cache.sqlite"),
+        }
+        started = time.monotonic()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "readlist", "add", *pages], env=run_env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        if full is None:  # the first run is not interrupted: it measures the window
+            _, err = proc.communicate(timeout=600)
+            assert proc.returncode == 0, err[-2000:]
+            full = time.monotonic() - started
+            whole = Snapshot.of(run_home / "library.sqlite")
+            papers, entries = len(whole.keys), len(whole.sources)
+            continue
+        figures.runs += 1
+        try:
+            _, err = proc.communicate(timeout=rng.uniform(0.05, full))
+            stopped = None
+        except subprocess.TimeoutExpired:
+            sent = time.monotonic()
+            proc.send_signal(signum)
+            _, err = proc.communicate(timeout=600)
+            stopped = time.monotonic() - sent
+        snap = Snapshot.of(run_home / "library.sqlite")
+        last = (err.strip().splitlines() or [""])[-1]
+        if stopped is None:
+            ok = proc.returncode == 0
+        else:
+            figures.interrupted += 1
+            figures.slowest = max(figures.slowest, stopped)
+            if stopped > limit:
+                figures.problems.append(f"run {i}: exited {stopped:.2f} s after the signal")
+            early = last == NOTHING_CHANGED or proc.returncode == -signum
+            if early and not snap.keys:
+                figures.before_reading += 1
+                continue
+            ok = proc.returncode == 128 + signum and bool(INTERRUPTED_LINE.match(last))
+        if not ok:
+            figures.problems.append(f"run {i}: exit {proc.returncode}, last line {last!r}")
+        if len(snap.keys) == papers and len(snap.sources) == entries:
+            figures.kept_all += 1
+        else:
+            figures.problems.append(f"run {i}: {len(snap.keys)} papers, {len(snap.sources)} sources kept")
     return figures

@@ -13,9 +13,15 @@ SAMPLES = SHARED / "api-samples"
 
 def seed(prefix: str) -> Path:
     """The seed page whose file name starts with ``prefix`` (e.g. "003")."""
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    (path,) = [p for p in seed_pages() if p.name.startswith(f"{prefix}_")]
     return path
 
 
 def seed_pages() -> list[Path]:
-    return sorted(SEEDS.glob("*.txt"))
+    """The seed pages; a test that reads them fails (never skips or passes empty-handed) when they are missing."""
+    pages = sorted(SEEDS.glob("*.txt"))
+    if not pages:
+        raise FileNotFoundError(
+            f"no seed pages in {SEEDS}: the tests need ../shared beside the repo (or READLIST_SHARED)"
+        )
+    return pages

@@ -61,7 +61,7 @@ def test_near_identical_papers_stay_separate(seeded: Cli) -> None:
 def test_adding_the_same_pages_again_adds_sources_not_papers(seeded: Cli) -> None:
     res = seeded("add", "--no-resolve", str(seed("000")))
     assert res.exit_code == 0
-    assert "added 0 new paper(s); 60 already in the library" in res.stdout
+    assert res.stdout.splitlines()[0] == "added: 0 new, 60 already in the library, 0 repeats in this input"
     assert len(papers(seeded)) == 487
     assert sum(len(p["sources"]) for p in papers(seeded)) == 603
 

@@ -1,4 +1,5 @@
-"""Exporter registry: built-in formats, unknown names, and a plugin installed from tests/plugin_example."""
+"""Exporter registry: built-in formats, unknown names, and the plugin in tests/plugin_example found by its entry
+point (from a temporary folder: nothing is installed into the project's environment)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import io
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -30,19 +32,40 @@ def test_unknown_format_lists_the_known_ones() -> None:
         get_exporter("docx")
 
 
-@pytest.mark.skipif(
-    subprocess.run([sys.executable, "-m", "pip", "--version"], capture_output=True, check=False).returncode != 0,
-    reason="pip not available in this interpreter",
-)
-def test_installed_plugin_is_found_by_entry_point(tmp_path: Path) -> None:
-    source = shutil.copytree(PLUGIN, tmp_path / "plugin")  # pip leaves build/ and *.egg-info behind
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", str(source)],
-        check=True,
-        capture_output=True,
+def plugin_site(tmp_path: Path) -> Path:
+    """The example plugin as an installed distribution in a folder of its own (its package and a dist-info with
+    the entry points its pyproject.toml declares): on sys.path, importlib.metadata finds it as pip would have
+    installed it, and nothing is installed into the project's environment."""
+    site = tmp_path / "site"
+    shutil.copytree(PLUGIN / "readlist_plugin_example", site / "readlist_plugin_example")
+    project = tomllib.loads((PLUGIN / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    info = site / f"{project['name'].replace('-', '_')}-{project['version']}.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {project['name']}\nVersion: {project['version']}\n", encoding="utf-8"
     )
+    groups = project["entry-points"]
+    (info / "entry_points.txt").write_text(
+        "".join(f"[{group}]\n" + "".join(f"{k} = {v}\n" for k, v in eps.items()) for group, eps in groups.items()),
+        encoding="utf-8",
+    )
+    return site
+
+
+def test_a_plugin_is_found_by_its_entry_point_without_installing_anything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(plugin_site(tmp_path)))
     importlib.invalidate_caches()
     assert "keys-txt" in available_formats()
     out = io.StringIO()
     get_exporter("keys-txt").write([Paper(0, "park2024foundation", "Foundation\nPolicies")], out, ExportOptions())
     assert out.getvalue() == "park2024foundation\tFoundation Policies\n"
+    monkeypatch.undo()
+    importlib.invalidate_caches()
+    assert "keys-txt" not in available_formats()
+    installed = subprocess.run(
+        [sys.executable, "-c", "import importlib.metadata as m; print(m.distribution('readlist-plugin-example'))"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert installed.returncode != 0, "the test suite installs nothing into the project's environment"

@@ -61,8 +61,8 @@ def test_hostile_body_is_refused_in_one_line_with_little_memory(
     fake_server.faults.set(rate=1.0, kinds=[kind], service="arxiv")
     res, rss_mb = run_measured(cli, "--verbose", "add", str(seed("003")))
     assert res.exit_code == 0 and "Traceback" not in res.stderr
-    left = [line.strip() for line in res.stderr.splitlines() if " left " in line]
-    assert len(left) == 1 and left[0].startswith("42 left bad answer: arXiv: ") and reason in left[0], res.stderr
+    left = [line.strip() for line in res.stderr.splitlines() if " pending: " in line]
+    assert len(left) == 1 and left[0].startswith("42 pending: bad answer: arXiv: ") and reason in left[0], res.stderr
     assert rss_mb < RSS_LIMIT_MB
     papers = json.loads(cli("list", "--json").stdout)
     assert len(papers) == 42 and {p["status"] for p in papers} == {"pending"}

@@ -216,3 +216,17 @@ def test_cache_info_without_a_cache_file(tmp_path: Path) -> None:
     settings = Settings(cache=tmp_path / "none" / "c.sqlite")
     assert cache_info(settings)["responses"] == 0 and cache_clear(settings) == 0
     assert not settings.cache.exists()
+
+
+def test_an_unreachable_host_is_tried_once_then_no_more(fake_settings: Settings) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on: connections are refused at once
+        sock.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    settings = dataclasses.replace(fake_settings, arxiv_url=f"{dead}/api/query")
+    with Http(settings) as http:
+        for _ in range(3):
+            with pytest.raises(NetworkError, match=r"^connection failed \(connection refused by 127\.0\.0\.1:\d+\)$"):
+                http.get(settings.arxiv_url, {"id_list": "2402.15567"})
+        assert http.stats.requests == 1 and http.stats.retries == 0

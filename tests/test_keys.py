@@ -11,7 +11,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from readlist.errors import ReadlistError
-from readlist.keys import _CORPORATE, _pybtex_parts, make_key, parse_name
+from readlist.keys import _CORPORATE, _pybtex_parts, check_key, make_key, parse_name
 from tests.cli import Cli
 from tests.fakeserver import FakeServer
 
@@ -44,9 +44,21 @@ def test_pattern_and_clashes() -> None:
         make_key("T", ["A B"], 2024, never, style="nope")
 
 
-def test_pending_without_authors_uses_title_word_and_year() -> None:
-    assert make_key("The Foundation of Things", [], 2024, never) == "foundation2024"
-    assert make_key("The Foundation of Things", [], None, never, style="bbt") == "foundation"
+def test_pending_without_authors_uses_two_title_words_and_the_year() -> None:
+    assert make_key("The Foundation of Things", [], 2024, never) == "foundationthings2024"
+    assert make_key("The Foundation of Things", [], None, never, style="bbt") == "foundationthings"
+    assert make_key("Don't Stop Pretraining", [], None, never) == "donstop"  # one-letter pieces are not words
+    assert make_key("Learning", [], 2023, never) == "learning2023"
+    assert make_key("Learning", [], None, never) == "learningpaper"  # never one bare common word
+    assert make_key("2048", [], 2020, never) == "paper20482020"  # never all digits (it would read as a number)
+
+
+def test_keys_that_would_read_as_a_paper_reference_are_refused() -> None:
+    for key, rule in (("12", "digits"), ("1706.03762", "arXiv id"), ("hep-th/9901001", "arXiv id"),
+                      ("10.1000/xyz", "DOI"), ("with space", "ASCII"), ("café", "ASCII")):  # fmt: skip
+        with pytest.raises(ReadlistError, match=rule):
+            check_key(key)
+    assert check_key("park2024hilp") == "park2024hilp" and check_key("Park:2024") == "Park:2024"
 
 
 def test_names() -> None:

@@ -10,7 +10,7 @@ from rapidfuzz import fuzz, process
 
 from readlist.ingest.pages import parse_page
 from readlist.model import Entry, PartialDate, Record
-from readlist.resolve.match import abstract_similarity, decide, score, title_similarity
+from readlist.resolve.match import NO_CANDIDATE, abstract_similarity, decide, score, title_similarity
 from readlist.text import normalize_title
 from tests.paths import seed_pages
 
@@ -86,7 +86,7 @@ def test_exact_paper_matched_with_evidence() -> None:
 
 def test_no_candidate_is_unresolved_with_reason() -> None:
     out = decide(entry("Some Paper"), [])
-    assert out.status == "unresolved" and out.reason == "no candidate"
+    assert out.status == "unresolved" and out.reason == NO_CANDIDATE and out.reason.startswith("no candidate: ")
 
 
 def test_diffusion_trap_shared_abstract_different_title(seed_entries: dict[str, Entry]) -> None:
@@ -199,3 +199,11 @@ def test_seed_entries_never_match_another_seed_paper(seed_entries: dict[str, Ent
                 wrong.append((e.title, out.record.title if out.record else None))
         assert outcome_for(e, records[i], *others).record is records[i]
     assert wrong == []
+
+
+def test_an_unresolved_reason_names_the_candidate_it_compared_with() -> None:
+    e = entry("Learning Widgets from Data", prose(4))
+    far = record("Gadgets Everywhere: A Survey", prose(5), "1901.00042")
+    out = outcome_for(e, far)
+    assert out.status == "unresolved"
+    assert out.reason and out.reason.startswith('best candidate 1901.00042 "Gadgets Everywhere: A Survey" rejected: ')

@@ -104,8 +104,8 @@ def test_kill_9_during_a_large_import_then_during_its_export(cli: Cli, tmp_path:
 
 def test_a_run_with_faults_then_resolve_ends_as_a_run_without_faults(tmp_path: Path, fake_server: FakeServer) -> None:
     """30% of requests fail (transient kinds, after retries some entries stay pending); `readlist resolve` then
-    gives the library a fault-free `add` makes: same papers, ids, statuses, metadata and sources. Keys differ
-    for papers first stored pending: readlist never changes a key once assigned (docs/reliability.md)."""
+    gives the library a fault-free `add` makes: same papers, ids, keys, statuses, metadata and sources (a paper
+    stored pending has a provisional key, made again when it is resolved)."""
     pages = [str(seed("003")), str(seed("001"))]
 
     def library(name: str, fault_rate: float) -> list[dict]:
@@ -117,7 +117,7 @@ def test_a_run_with_faults_then_resolve_ends_as_a_run_without_faults(tmp_path: P
             assert any(p["status"] == "pending" for p in listed(cli))
             fake_server.faults.reset()
             assert cli.proc("resolve").exit_code == 0
-        return sorted(({k: v for k, v in p.items() if k != "key"} for p in listed(cli)), key=lambda p: p["id"])
+        return sorted(listed(cli), key=lambda p: p["id"])
 
     clean = library("clean", 0.0)
     assert library("faulty", 0.3) == clean

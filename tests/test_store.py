@@ -9,7 +9,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from readlist.errors import ReadlistError
@@ -65,17 +65,22 @@ def test_match_to_an_arxiv_id_already_stored_merges_and_keeps_user_data(store: S
     assert [q.key for q in store.papers(Filters(search="note"))] == [p.key]  # merged notes stay searchable
 
 
-def test_key_is_assigned_once_and_survives_resolution(store: Store) -> None:
+def test_a_provisional_key_follows_resolution_and_a_settled_key_never_moves(store: Store) -> None:
     pid = add(store, Entry("p.txt", 1, title="World Models"))
-    key = store.get(pid).key
-    assert key == "world"
+    assert store.get(pid).key == "worldmodels" and not store.get(pid).key_settled
+    other = add(store, Entry("q.txt", 1, title="World Models: the Sequel"))
+    assert store.get(other).key == "worldmodelsa"
     record = Record("arxiv", "World Models", ["David Ha", "Jürgen Schmidhuber"], arxiv_id="1803.10122",
                     published="2018-03-27")  # fmt: skip
     with store.transaction():
         store.apply_outcome(pid, Outcome("matched", record, 0.99))
-    assert store.get(pid).key == key
-    other = add(store, Entry("q.txt", 1, title="World Models, again"))
-    assert store.get(other).key == "worlda"
+    assert store.get(pid).key == "ha2018world"
+    assert store.get(other).key == "worldmodels", "keys of one base go to the papers in the order they were added"
+    with store.transaction():
+        assert store.settle_keys(Filters()) == 2
+        store.reject(pid)  # the paper shows its page again, but its key has left the library
+    assert (store.get(pid).key, store.get(pid).title, store.get(pid).authors) == ("ha2018world", "World Models", [])
+    assert store.get(pid).key_settled and store.get(other).key == "worldmodels"
 
 
 def test_failed_transaction_changes_nothing(store: Store) -> None:
@@ -207,12 +212,22 @@ def test_an_import_attaches_duplicates_of_the_library_and_of_earlier_entries_and
     with store.transaction(bulk=True):
         stored = store.add_entries(entries, Outcome("pending", reason="not resolved yet"))
     ids = [pid for pid, _ in stored]
-    assert [added for _, added in stored] == [True, *[False] * 3, *[True] * 4, False, True, True, *[False] * 4]
-    assert [pid - lib for pid in ids] == [1, 0, 1, 1, 2, 3, 4, 5, 5, 6, 7, 6, 1, 5, 1]
-    assert [store.get(pid).key for pid in ids[4:8]] == ["he2016deep", "he2016deepa", "he2016deepb", "doi101000xyz"]
+    assert [how for _, how in stored] == [
+        "new", "new", "repeat", "repeat", *["new"] * 4, "repeat", "new", "new", *["repeat"] * 4
+    ]  # fmt: skip
+    assert [pid - lib for pid in ids] == [1, 2, 1, 1, 3, 4, 5, 6, 6, 7, 8, 7, 1, 6, 1]
+    # a provisional key follows what the paper shows: line 8's paper got its title from line 13
+    assert [store.get(pid).key for pid in ids[4:8]] == ["he2016deep", "he2016deepa", "he2016deepb", "sharedalias"]
     old = store.get(lib)
-    assert old.key == "ha2018world" and old.tags == ["old", "rl"] and old.state == "read"
-    assert [n.text for n in old.notes] == ["kept", "new"]
+    assert old.key == "ha2018world" and old.tags == ["old"] and old.state == "unread"
+    assert [n.text for n in old.notes] == ["kept"]
+    # line 2 has its own .bib key, and the library's "World Models" another: never merged without the user's word
+    other = store.get(ids[1])
+    assert other.key == "other" and other.tags == ["rl"] and other.state == "read"
+    assert [(d.other_id, d.other_key) for d in other.duplicates] == [(lib, "ha2018world")]
+    assert [(d.other_id, d.reason) for d in old.duplicates] == [
+        (other.id, "same title, both have their own citation keys (ha2018world, other)")
+    ]
     attention = store.get(ids[0])
     assert attention.key == "vaswani2017attention" and attention.tags == ["nlp"]
     assert [s.line for s in attention.sources] == [1, 3, 4, 12, 14] and attention.status == "pending"
@@ -264,6 +279,16 @@ def _contents(store: Store) -> list[object]:
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(_entries(), max_size=6), st.lists(_entries(), min_size=1, max_size=14), st.booleans())
+@example(  # a .bib key equal to the provisional key the paper has (one by one) or will have (batched): it settles
+    [],
+    [
+        Entry("a.bib", 2, title="World Models"),
+        Entry("a.bib", 1, title="World Models", authors=["David Ha"], date=PartialDate(2018)),
+        Entry("a.bib", 1, title="World Models", key="ha2018world"),
+        Entry("a.bib", 1, title="World Models", key="world"),
+    ],
+    False,
+)
 def test_an_import_stores_what_storing_its_entries_one_by_one_stores(
     library: list[Entry], entries: list[Entry], staged: bool
 ) -> None:
@@ -292,3 +317,104 @@ def test_an_import_stores_what_storing_its_entries_one_by_one_stores(
         finally:
             one_by_one.close()
             batched.close()
+
+
+def test_a_paper_shows_its_sources_by_precedence_whatever_order_they_came_in(tmp_path: Path) -> None:
+    """record > .bib > page, field by field: a new source fills what is empty; the order sources arrive in does not
+    change what the paper shows; rejecting the match shows the sources' values again."""
+    page = Entry("page.txt", 3, title="Foundation policies with Hilbert representations", abstract="Page words.",
+                 author_count=3, date=PartialDate(None, 2, 26))  # fmt: skip
+    bib = Entry("refs.bib", 1, title="Foundation Policies with {H}ilbert Representations", authors=["Park, Seohong"],
+                date=PartialDate(2024), key="park2024hilp", entry_type="inproceedings", venue="ICML",
+                fields={"pages": "1--20", "note2": "x"})  # fmt: skip
+    shown = []
+    for name, order in (("ab", [page, bib]), ("ba", [bib, page])):
+        s = Store(tmp_path / f"{name}.sqlite")
+        try:
+            with s.transaction():
+                s.add_entries(order)
+            (paper,) = s.papers()
+            shown.append((paper.title, paper.abstract, paper.authors, paper.year, paper.venue, paper.pages,
+                           paper.entry_type, paper.key, paper.key_settled, paper.fields))  # fmt: skip
+        finally:
+            s.close()
+    assert shown[0] == shown[1] == (
+        bib.title, "Page words.", ["Park, Seohong"], 2024, "ICML", "1--20", "inproceedings", "park2024hilp", True,
+        {"note2": "x"},
+    )  # fmt: skip
+
+    s = Store(tmp_path / "ab.sqlite")
+    try:
+        record = Record("arxiv", "Foundation Policies with Hilbert Representations", ["Seohong Park", "Tobias Kreiman"],
+                        abstract="arXiv words.", arxiv_id="2402.15567", published="2024-02-23")  # fmt: skip
+        (pid,) = [p.id for p in s.papers()]
+        with s.transaction():
+            s.apply_outcome(pid, Outcome("matched", record, 0.99))
+        p = s.get(pid)
+        assert (p.title, p.abstract, p.authors, p.arxiv_id, p.venue, p.pages) == (
+            record.title, "arXiv words.", record.authors, "2402.15567", "ICML", "1--20"
+        )  # fmt: skip
+        assert p.key == "park2024hilp", "a .bib key is the user's: resolution never changes it"
+        assert [(w, [f for f, _, _ in fs]) for w, fs in s.disagreements(pid)] == [("refs.bib:1", ["authors"])]
+        with s.transaction():
+            s.reject(pid)
+        p = s.get(pid)
+        assert (p.title, p.authors, p.arxiv_id, p.status) == (bib.title, ["Park, Seohong"], None, "unresolved")
+        assert [c.record.arxiv_id for c in p.candidates] == ["2402.15567"], "the match stays a candidate"
+    finally:
+        s.close()
+
+
+def test_a_library_of_schema_4_keeps_every_paper_and_its_values_as_its_first_source(tmp_path: Path) -> None:
+    path = tmp_path / "lib.sqlite"
+    db = sqlite3.connect(path, isolation_level=None)
+    for number, _, sql in store_db._migrations():
+        if number < 5:
+            for statement in store_db._statements(sql):
+                db.execute(statement)
+    db.execute("PRAGMA user_version = 4")
+    db.execute("PRAGMA foreign_keys = ON")
+    for pid, key, title, arxiv, status in (
+        (1, "ha2018world", "World Models", None, "pending"),
+        (2, "learning", "Learning", "2402.15567", "matched"),
+    ):
+        db.execute(
+            "INSERT INTO papers (id, key, title, title_norm, arxiv_id, year, date, status, added_at, updated_at, "
+            "primary_class, s2_id, venue, entry_type, author_count) VALUES (?, ?, ?, lower(?), ?, 2018, '2018-03', ?, "
+            "'x', 'x', ?, ?, ?, ?, 1)",
+            (
+                pid,
+                key,
+                title,
+                title,
+                arxiv,
+                status,
+                *(("cs.LG", "abc", "ICML", "inproceedings") if arxiv else [None] * 4),
+            ),
+        )
+        db.execute("INSERT INTO authors (paper_id, position, name) VALUES (?, 0, 'David Ha')", (pid,))
+        db.execute("INSERT INTO notes (paper_id, text, created_at) VALUES (?, 'kept', 'x')", (pid,))
+    db.execute("INSERT INTO sources (paper_id, file, line, added_at) VALUES (1, 'refs.bib', 1, 'x')")
+    db.execute("INSERT INTO sources (paper_id, file, line, added_at) VALUES (2, 'page.txt', 4, 'x')")
+    db.close()
+    store = Store(path)
+    try:
+        world, learning = store.get(1), store.get(2)
+        assert (world.key, world.key_settled, world.authors, [n.text for n in world.notes]) == (
+            "ha2018world", True, ["David Ha"], ["kept"]
+        )  # fmt: skip
+        assert (learning.key, learning.key_settled, learning.arxiv_id) == ("learning", False, "2402.15567")
+        with store.transaction():
+            assert not store.recompose(1), "the first source says what the paper showed"
+            assert not store.recompose(2), "a matched paper's values are its record"
+            store.attach(2, Entry("more.txt", 1, title="Learning", abstract="Filled in."))
+        learning = store.get(2)
+        assert (learning.abstract, learning.primary_class, learning.venue, learning.entry_type) == (
+            "Filled in.", "cs.LG", "ICML", "inproceedings"
+        )  # fmt: skip
+        with store.transaction():
+            store.rekey([2])  # a provisional key is made again from what the paper shows
+        assert store.get(2).key == "ha2018learning"
+        assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        store.close()

@@ -1,10 +1,11 @@
-"""GitHub-flavoured Markdown export: a task list per group, one checkbox per paper (checked when read).
+"""GitHub-flavoured Markdown export: a task list per group, one checkbox per paper (checked when read), papers in
+title order within each group, each linked where a URL is known.
 
 The template has ``<!-- header -->``, ``<!-- group -->`` and ``<!-- paper -->`` sections with
 ``$placeholders`` (docs/exports.md lists them). Every value is escaped before it is put in, so no
-title, note or abstract can break the list. A paper's text is a JSON line naming its groups, then its
-section; texts are spooled to a temporary file as they arrive, so grouping a large library needs memory only
-for offsets.
+title, note or abstract can break the list. A paper's text is a line with its groups (JSON), a tab and the key it
+is ordered by, then its section; texts are spooled to a temporary file as they arrive, so grouping a large library
+needs memory only for offsets and order keys.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from readlist.export.base import (
 )
 from readlist.export.stored import byte_writer
 from readlist.model import Paper
+from readlist.text import normalized
 
 SECTIONS = ("header", "group", "paper")
 _SECTION = re.compile(r"^<!-- (\w+) -->\n", re.MULTILINE)
@@ -64,6 +66,11 @@ def md_url(url: str | None) -> str | None:
     return "<" + re.sub(r"[<>\s\\]", lambda m: f"%{ord(m.group()):02X}", url) + ">"
 
 
+def s2_url(paper: Paper) -> str | None:
+    """The paper's Semantic Scholar page, for a paper known there but neither on arXiv nor by a DOI."""
+    return f"https://www.semanticscholar.org/paper/{paper.s2_id}" if paper.s2_id else None
+
+
 def md_tag(tag: str) -> str:
     """An Obsidian/GitHub-safe ``#tag``: no spaces or punctuation, not all digits; empty if nothing is left."""
     slug = re.sub(r"-{2,}", "-", _TAG_UNSAFE.sub("-", tag.strip())).strip("-/")
@@ -94,28 +101,30 @@ class MarkdownExporter(EntryExporter):
 
         def render(paper: Paper) -> str:
             groups = json.dumps(_groups(paper, options.group_by), ensure_ascii=False)
-            return groups + "\n" + _fill(paper_section, self.values(paper, options))
+            order = f"{normalized(paper.title)}\x00{paper.key}"  # title order, the key breaking ties
+            return f"{groups}\t{order}\n" + _fill(paper_section, self.values(paper, options))
 
         return Renderer(variant, render)
 
     def assemble(self, texts: Iterable[bytes], out: TextIO, options: ExportOptions) -> None:
         sections = load_template(options.template)
-        groups: dict[str, list[tuple[int, int]]] = {}
+        groups: dict[str, list[tuple[bytes, int, int]]] = {}
         decoded: dict[bytes, list[str]] = {}  # most papers share their group line with others
         with tempfile.TemporaryFile() as spool, byte_writer(out) as write:
             for text in texts:
-                names, _, block = text.partition(b"\n")
+                head, _, block = text.partition(b"\n")
+                names, _, order = head.partition(b"\t")
                 start = spool.tell()
                 spool.write(block)
                 if names not in decoded:
                     decoded[names] = json.loads(names)
                 for group in decoded[names]:
-                    groups.setdefault(group, []).append((start, len(block)))
+                    groups.setdefault(group, []).append((order, start, len(block)))
             write(_fill(sections["header"], {}).encode())
             for group in sorted(groups, key=lambda g: _group_order(g, options.group_by)):
                 label = md_inline(_group_label(group, options.group_by))
                 write(_fill(sections["group"], {"group": label}).encode())
-                for start, length in groups[group]:
+                for _, start, length in sorted(groups[group]):
                     spool.seek(start)
                     write(spool.read(length))
                 write(b"\n")
@@ -123,12 +132,15 @@ class MarkdownExporter(EntryExporter):
     def values(self, paper: Paper, options: ExportOptions) -> dict[str, str]:
         """The placeholders of the paper section, each already escaped."""
         title = md_inline(paper.title or paper.arxiv_id or paper.doi or paper.key)
-        link, pdf = md_url(paper_url(paper)), md_url(pdf_url(paper))
+        link, pdf = md_url(paper_url(paper) or s2_url(paper)), md_url(pdf_url(paper))
         authors = self.authors(paper, options.et_al)
         venue = md_inline(venue_name(paper) or ("arXiv" if paper.arxiv_id else ""))
         year = str(paper.year or "")
         tags = " ".join(t for t in (md_tag(t) for t in paper.tags) if t)
-        byline = " · ".join(p for p in (authors, " ".join(p for p in (venue, year) if p)) if p)
+        byline = ""
+        if authors or venue:  # a year alone is no byline: it goes beside the title
+            byline = " · ".join(p for p in (authors, " ".join(p for p in (venue, year) if p)) if p)
+        dated = f" ({year})" if year and not byline else ""
         notes = [n.text for n in paper.notes if n.text.strip()]
         abstract = ""
         if options.abstract and paper.abstract:
@@ -138,7 +150,7 @@ class MarkdownExporter(EntryExporter):
             )
         return {
             "check": "x" if paper.state == "read" else " ",
-            "title": f"[{title}]({link})" if link else title,
+            "title": (f"[{title}]({link})" if link else title) + dated,
             "pdf": f" ([PDF]({pdf}))" if pdf else "",
             "byline": byline,
             "tags": (" · " if byline and tags else "") + tags,

@@ -23,9 +23,15 @@ separate limiters; arXiv's query API and its OAI-PMH interface share one, as the
 request in flight at a time, and ``interval`` seconds from the end of one request to the start of the next. Cache
 hits are answered before taking the limiter and never wait.
 
-Retries: 429, 500, 502, 503, 504, connection errors, timeouts and truncated bodies are retried up to ``max_retries``
-times. The wait is ``Retry-After`` (seconds or HTTP date) when given, else exponential backoff from twice the
-service interval with 50-100% jitter; no single wait exceeds ``max_wait`` (a longer Retry-After fails at once).
+A host that cannot be reached (connection refused, a name that does not resolve, no answer to the connection):
+one attempt, then every request to that API fails at once for the rest of the session, so a machine without
+network learns it in one request per host, not in minutes of retries. The entries wait, pending, for the next
+`readlist resolve`.
+
+Retries: 429, 500, 502, 503, 504, a connection reset or timeout while answering and truncated bodies are retried up
+to ``max_retries`` times. The wait is ``Retry-After`` (seconds or HTTP date) when given, else exponential backoff
+from twice the service interval with 50-100% jitter; no single wait exceeds ``max_wait`` (a longer Retry-After
+fails at once).
 Bodies larger than ``MAX_BODY_BYTES`` (20 MiB; S2's own response cap is 10 MB) are refused with ``ApiError``,
 counted after decompression and without reading more than the cap (docs/reliability.md explains the choice).
 """
@@ -59,6 +65,14 @@ EXPIRY = {
     "other": timedelta(days=7),
     "negative answers": timedelta(hours=1),
 }
+# what `readlist cache info` calls each expiry
+EXPIRY_LABELS = {
+    "arxiv ids": "arXiv ids",
+    "arxiv search": "arXiv searches",
+    "s2": "Semantic Scholar",
+    "other": "other",
+    "negative answers": "answers that found nothing",
+}
 _RETRYABLE_ERRORS = (
     requests.ConnectionError,
     requests.Timeout,
@@ -74,6 +88,22 @@ def _describe(exc: Exception) -> str:
     if isinstance(exc, requests.exceptions.ChunkedEncodingError | requests.exceptions.ContentDecodingError):
         return "truncated or corrupt body"
     return "connection failed"
+
+
+def _unreachable(exc: Exception, url: str) -> str | None:
+    """Why the host of ``url`` cannot be reached at all (no connection was made), or None for a failure while it
+    answered (a reset, a timeout, a cut body: worth retrying)."""
+    from urllib3.exceptions import NameResolutionError, NewConnectionError
+
+    host = urlsplit(url).netloc
+    if isinstance(exc, requests.ConnectTimeout):
+        return f"no answer from {host}"
+    reason = getattr(exc.args[0] if exc.args else None, "reason", None)
+    if isinstance(reason, NameResolutionError):
+        return f"cannot resolve {urlsplit(url).hostname}"
+    if isinstance(reason, NewConnectionError):
+        return f"connection refused by {host}" if "refused" in str(reason).lower() else f"cannot connect to {host}"
+    return None
 
 
 @dataclass
@@ -206,6 +236,7 @@ class Http:
         arxiv = _Limiter(settings.arxiv_interval)
         self._limiters = {"arxiv": arxiv, "oai": arxiv, "s2": _Limiter(settings.s2_interval), "other": _Limiter(0.0)}
         self._timeout = (settings.connect_timeout, settings.read_timeout)
+        self._down: dict[str, str] = {}  # API -> why its host could not be reached (this session asks it no more)
 
     def get(self, url: str, params: dict | None = None, *, headers: dict | None = None) -> requests.Response:
         return self._send("GET", url, params=params, headers=headers)
@@ -260,6 +291,8 @@ class Http:
             return cached
         if self.settings.offline:
             raise NetworkError(f"offline: {method} {_where(url)} is not in the cache")
+        if service in self._down:
+            raise NetworkError(f"connection failed ({self._down[service]})")
         limiter = self._limiters[service]
         reason = ""
         for attempt in range(self.max_retries + 1):
@@ -268,6 +301,11 @@ class Http:
                 try:
                     response = self._session.request(method, url, **options)
                 except _RETRYABLE_ERRORS as exc:
+                    down = _unreachable(exc, url)
+                    if down is not None:
+                        self.stats.add(requests=1)
+                        self._down[service] = down
+                        raise NetworkError(f"connection failed ({down})") from None
                     reason = _describe(exc)
                 if response is not None and getattr(response, "from_cache", False):
                     self.stats.add(cache_hits=1)  # another thread fetched it while this one waited
@@ -282,16 +320,14 @@ class Http:
                 wait = self._wait(attempt, response, service, method, url)
                 limiter.hold_off(wait)
                 self.stats.add(retries=1)
-        raise NetworkError(
-            f"{service}: {method} {_where(url)} failed after {self.max_retries + 1} attempts (last: {reason})"
-        )
+        raise NetworkError(f"{method} {_where(url)} failed after {self.max_retries + 1} attempts (last: {reason})")
 
     def _wait(self, attempt: int, response: requests.Response | None, service: str, method: str, url: str) -> float:
         asked = _retry_after(response)
         if asked is not None:
             if asked > self.max_wait:
                 raise NetworkError(
-                    f"{service}: {method} {_where(url)} answered HTTP {response.status_code}"  # type: ignore[union-attr]
+                    f"{method} {_where(url)} answered HTTP {response.status_code}"  # type: ignore[union-attr]
                     f" and asked to retry after {asked:.0f} s; try again later"
                 )
             return asked
@@ -315,7 +351,7 @@ def _cache_files(path: Path) -> list[Path]:
 
 def cache_info(settings: Settings) -> dict[str, object]:
     """What the HTTP cache holds: path, size on disk, number of responses per host, and the expiry policy."""
-    policy = {name: str(delta) for name, delta in EXPIRY.items()}
+    policy = dict(EXPIRY)
     path = _cache_path(settings)
     if not path.exists():
         return {"path": str(path), "size_bytes": 0, "responses": 0, "hosts": {}, "expiry": policy}

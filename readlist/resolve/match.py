@@ -38,6 +38,7 @@ class Thresholds:
 
 
 DEFAULT = Thresholds()
+NO_CANDIDATE = "no candidate: arXiv and Semantic Scholar have no record with a similar title"
 # Below these a component is reported as disagreeing in the evidence (at or above 0.9 it agrees).
 DISAGREE = {"title": DEFAULT.title_loose, "abstract": DEFAULT.abstract_conflict, "authors": 0.5, "date": 0.5}
 REVIEW_KEEP = 5  # candidates kept for needs-review
@@ -217,7 +218,7 @@ def decide(entry: Entry, candidates: list[Candidate], t: Thresholds = DEFAULT) -
         best_per_paper.setdefault(paper_key(cand.record), cand)
     ranked = list(best_per_paper.values())
     if not ranked:
-        return Outcome("unresolved", reason="no candidate")
+        return Outcome("unresolved", reason=NO_CANDIDATE)
     best = ranked[0]
     refusal = acceptable(best, t)
     rival = next((c for c in ranked[1:] if best.score - c.score < t.margin and acceptable(c, t) is None), None)
@@ -225,9 +226,15 @@ def decide(entry: Entry, candidates: list[Candidate], t: Thresholds = DEFAULT) -
         return Outcome("matched", best.record, best.score, best.evidence, [best])
     kept = ranked[:REVIEW_KEEP]
     if rival is not None and refusal is None:
-        other = rival.record.arxiv_id or repr(rival.record.title)
-        reason = f"near tie with {other} ({rival.score:.2f} vs {best.score:.2f})"
+        reason = f"near tie with {named(rival.record)} ({rival.score:.2f} vs {best.score:.2f})"
         return Outcome("needs-review", None, best.score, best.evidence, kept, reason)
     if any(_worth_asking(c, t) for c in kept):
         return Outcome("needs-review", None, best.score, best.evidence, kept, refusal)
-    return Outcome("unresolved", None, best.score, best.evidence, kept[:3], f"best candidate rejected: {refusal}")
+    reason = f"best candidate {named(best.record)} rejected: {refusal}"
+    return Outcome("unresolved", None, best.score, best.evidence, kept[:3], reason)
+
+
+def named(record: Record) -> str:
+    """A record as a reason names it: its identifier and title (``2105.05233 "Diffusion Models Beat GANs..."``)."""
+    ident = record.arxiv_id or record.doi or (f"S2 {record.s2_id}" if record.s2_id else "")
+    return f'{ident} "{record.title}"'.strip()

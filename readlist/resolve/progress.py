@@ -6,6 +6,8 @@ import sys
 import time
 from typing import Protocol, TextIO
 
+from readlist.words import plural
+
 
 class HttpStatsLike(Protocol):
     requests: int
@@ -23,7 +25,7 @@ class ProgressSink(Protocol):
 
 
 def _describe(done: int, total: int, stats: HttpStatsLike | None) -> str:
-    text = f"{done}/{total} entries"
+    text = f"{done}/{plural(total, 'entry', 'entries')}"
     if stats is not None:
         text += f", {stats.requests} requests, {stats.cache_hits} cache hits"
         text += f", {stats.wait_seconds:.1f} s waited on rate limits"
@@ -105,7 +107,7 @@ class LogProgress(_Counter):
     def start(self, total: int) -> None:
         super().start(total)
         self._quarter = 0
-        self._line(f"{total} entries to resolve")
+        self._line(f"{plural(total, 'entry', 'entries')} to resolve")
 
     def advance(self, n: int = 1) -> None:
         super().advance(n)

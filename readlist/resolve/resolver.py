@@ -4,6 +4,8 @@ One worker thread per host, so arXiv searches and Semantic Scholar calls (title 
 then the enrichment batch) overlap. Titles are searched many per request and identical queries are asked once,
 so a page of papers costs a handful of requests. Network trouble never raises: affected entries come back
 "pending" with the reason, and the next run retries them (answers already fetched come from the HTTP cache).
+An interrupt (Ctrl-C) stops at once, without waiting for requests in flight; `Resolver.finished` then gives the
+outcomes already complete.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from readlist.errors import ApiError, NetworkError
 from readlist.model import Candidate, Entry, Outcome, Record
 from readlist.resolve.arxiv import ArxivClient
 from readlist.resolve.http import Http, HttpStats
-from readlist.resolve.match import bare_arxiv_id, decide, score
+from readlist.resolve.match import NO_CANDIDATE, bare_arxiv_id, decide, score
 from readlist.resolve.progress import ProgressSink
 from readlist.resolve.semanticscholar import S2Client
 from readlist.text import normalized
@@ -43,6 +45,7 @@ def _chunks(items: Sequence[T], size: int) -> list[list[T]]:
 
 
 def _failure(source: str, exc: Exception) -> str:
+    """Why entries stay pending: ``network: arXiv: connection failed (...)``, ``bad answer: Semantic Scholar: ...``."""
     kind = "network" if isinstance(exc, NetworkError) else "bad answer"
     return f"{kind}: {source}: {exc}"
 
@@ -82,6 +85,13 @@ class _Work:
     candidates: list[Candidate] = field(default_factory=list)
     s2_record: Record | None = None  # the S2 record an identifier or title fallback found
     needs_arxiv: str | None = None  # arXiv id Semantic Scholar named, still to fetch
+    complete: bool = False  # a match whose record is complete (arXiv base and Semantic Scholar's data)
+
+    @property
+    def finished(self) -> Outcome | None:
+        """The outcome, once nothing more will change it (a match only with its complete record)."""
+        o = self.outcome
+        return o if o is not None and (o.status != "matched" or self.complete) else None
 
 
 class Resolver:
@@ -93,6 +103,8 @@ class Resolver:
         self._http = Http(settings)
         self._arxiv = ArxivClient(self._http, settings.arxiv_url)
         self._s2 = S2Client(self._http, settings.s2_url, settings.s2_api_key)
+        self._work: list[_Work] = []
+        self._abandoned = False  # interrupted: worker threads may still be finishing a request
 
     @property
     def stats(self) -> HttpStats:
@@ -100,19 +112,35 @@ class Resolver:
         return self._http.stats
 
     def close(self) -> None:
-        self._http.close()
+        if not self._abandoned:  # else a worker may still use the session; the process is about to end
+            self._http.close()
 
     def resolve(self, entries: Sequence[Entry]) -> list[Outcome]:
-        """One outcome per entry, in order; entries a source could not answer for come back pending."""
-        work = [_Work(e) for e in entries]
+        """One outcome per entry, in order; entries a source could not answer for come back pending.
+
+        Interrupted (KeyboardInterrupt), it stops without waiting for the requests in flight and re-raises;
+        `finished` says which outcomes were complete."""
+        work = self._work = [_Work(e) for e in entries]
         if self.progress:
             self.progress.start(len(work))
-        with ThreadPoolExecutor(1, "arxiv") as arxiv_pool, ThreadPoolExecutor(1, "s2") as s2_pool:
-            _Run(self, work, arxiv_pool, s2_pool).run()
+        pools = ThreadPoolExecutor(1, "arxiv"), ThreadPoolExecutor(1, "s2")
+        try:
+            _Run(self, work, *pools).run()
+        except BaseException:
+            self._abandoned = True
+            for pool in pools:
+                pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        for pool in pools:
+            pool.shutdown()
         if self.progress:
             self.progress.update(self.stats)
             self.progress.finish()
         return [w.outcome or Outcome("unresolved", reason="nothing to look up") for w in work]
+
+    def finished(self) -> list[Outcome | None]:
+        """After an interrupted `resolve`: each entry's outcome if it was complete, else None."""
+        return [w.finished for w in self._work]
 
     def _tick(self, n: int) -> None:
         if self.progress:
@@ -249,7 +277,7 @@ class _Run:
             for w in works:
                 if record is None:
                     earlier = decide(w.entry, w.candidates)
-                    reason = "no candidate" if not w.candidates else earlier.reason
+                    reason = NO_CANDIDATE if not w.candidates else earlier.reason
                     self._settle([w], replace(earlier, reason=reason))
                 else:
                     self._accept_s2(w, [record])
@@ -288,6 +316,7 @@ class _Run:
                 w.outcome = replace(outcome, status="pending", reason=failed[key])
             else:
                 w.outcome = replace(outcome, record=record)
+            w.complete = True
 
     @staticmethod
     def _needs_enrichment(w: _Work) -> bool:

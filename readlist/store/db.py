@@ -76,20 +76,28 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
     has_data = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] > 0
     if has_data:
         backup(conn, f"{path}.v{version}.bak")
-    for number, name, sql in pending:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            # re-check under the write lock: another process may have migrated meanwhile
-            if schema_version(conn) >= number:
+    # A migration may rebuild a table (0005): with foreign keys on, dropping the old table would delete the rows
+    # that refer to it. They are checked before each migration commits instead.
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        for number, name, sql in pending:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                # re-check under the write lock: another process may have migrated meanwhile
+                if schema_version(conn) >= number:
+                    conn.execute("ROLLBACK")
+                    continue
+                for statement in _statements(sql):
+                    conn.execute(statement)
+                if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                    raise sqlite3.IntegrityError("foreign key check failed")
+                conn.execute(f"PRAGMA user_version = {number}")
+                conn.execute("COMMIT")
+            except Exception:
                 conn.execute("ROLLBACK")
-                continue
-            for statement in _statements(sql):
-                conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {number}")
-            conn.execute("COMMIT")
-        except Exception:
-            conn.execute("ROLLBACK")
-            raise ReadlistError(f"{path}: migration {name} failed; the library is unchanged") from None
+                raise ReadlistError(f"{path}: migration {name} failed; the library is unchanged") from None
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
 
 
 def _statements(sql: str) -> list[str]:

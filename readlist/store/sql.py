@@ -122,22 +122,28 @@ def now() -> str:
 
 
 def find_paper(conn: sqlite3.Connection, ref: str) -> int | None:
-    """The paper ``ref`` names by number or citation key, or None (`Store.lookup` then tries identifiers)."""
+    """The paper ``ref`` names by number or citation key (its own, or another it is known by), or None
+    (`Store.lookup` then tries identifiers)."""
     ref = ref.strip()
     if ref.isdigit():
         row = conn.execute("SELECT id FROM papers WHERE id = ?", (int(ref),)).fetchone()
         if row:
             return row[0]
-    row = conn.execute("SELECT id FROM papers WHERE key = ?", (ref,)).fetchone()
-    if row is None:  # the key of a paper merged into another (`readlist merge`)
-        row = conn.execute("SELECT paper_id FROM key_aliases WHERE key = ?", (ref,)).fetchone()
+    return key_holder(conn, ref)
+
+
+# the papers holding some keys, as their own or as another key they are known by (key, id), for ``... IN (...)``
+KEY_HOLDERS = (
+    "SELECT key, id FROM (SELECT key, id FROM papers UNION ALL SELECT key, paper_id FROM key_aliases) WHERE key IN "
+)
+
+
+def key_holder(conn: sqlite3.Connection, key: str) -> int | None:
+    """The paper that has citation key ``key``, or is also known by it (a .bib key it was merged with)."""
+    row = conn.execute("SELECT id FROM papers WHERE key = ?", (key,)).fetchone()
+    if row is None:
+        row = conn.execute("SELECT paper_id FROM key_aliases WHERE key = ?", (key,)).fetchone()
     return row[0] if row else None
-
-
-def key_taken(conn: sqlite3.Connection, key: str) -> bool:
-    """Whether a paper has this citation key, or had it before it was merged into another (an alias)."""
-    query = "SELECT 1 FROM papers WHERE key = ? UNION ALL SELECT 1 FROM key_aliases WHERE key = ?"
-    return conn.execute(query, (key, key)).fetchone() is not None
 
 
 def preamble(conn: sqlite3.Connection) -> bytes:
