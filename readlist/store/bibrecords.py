@@ -38,11 +38,6 @@ def aliases(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[str]
     return out
 
 
-def alias_of(conn: sqlite3.Connection, key: str) -> int | None:
-    row = conn.execute("SELECT paper_id FROM key_aliases WHERE key = ?", (key,)).fetchone()
-    return row[0] if row else None
-
-
 def mark_crossrefs(conn: sqlite3.Connection, entries: Iterable[Entry]) -> None:
     """Mark the papers these entries' ``crossref`` fields tie together: the entries that have one and the entries
     they name (keys compare without case, as in BibTeX). Exports write them after all others, in the order they
