@@ -289,6 +289,16 @@ def _contents(store: Store) -> list[object]:
     ],
     False,
 )
+@example(  # a paper known by its id first is found by the title it shows now, no longer by the id it showed
+    [],
+    [
+        Entry("a.bib", 1, title="World Models"),
+        Entry("a.bib", 2, arxiv_id="2402.15567"),
+        Entry("a.bib", 1, title="World Models", arxiv_id="2402.15567"),
+        Entry("a.bib", 1, title="2402.15567"),
+    ],
+    False,
+)
 def test_an_import_stores_what_storing_its_entries_one_by_one_stores(
     library: list[Entry], entries: list[Entry], staged: bool
 ) -> None:

@@ -741,14 +741,17 @@ def _lookup(
     return found
 
 
-# The .bib entry a paper carries, or an entry is: (its citation key, its record as JSON), either may be None.
-_Bib = tuple[str | None, str | None]
+# The .bib entry a paper carries, or an entry is: (its citation key, its record: as read, or as stored (JSON)),
+# either may be None.
+_Bib = tuple[str | None, BibRecord | str | None]
 
 
 def _entry_bib(entry: Entry) -> _Bib | None:
-    if entry.key is None and entry.bib is None:
-        return None
-    return entry.key, entry.bib.to_json() if entry.bib is not None else None
+    return None if entry.key is None and entry.bib is None else (entry.key, entry.bib)
+
+
+def _record_json(record: BibRecord | str | None) -> str | None:
+    return record.to_json() if isinstance(record, BibRecord) else record
 
 
 def _paper_bib(conn: sqlite3.Connection, paper_id: int) -> _Bib | None:
@@ -775,7 +778,7 @@ def bib_conflict(entry: _Bib | None, paper: _Bib | None) -> str | None:
     (entry_key, entry_record), (paper_key, paper_record) = entry, paper
     if entry_key and paper_key:
         return None if entry_key == paper_key else f"both have their own citation keys ({paper_key}, {entry_key})"
-    if entry_record and paper_record and entry_record != paper_record:
+    if entry_record and paper_record and _record_json(entry_record) != _record_json(paper_record):
         return "two different .bib entries"
     return None
 
@@ -843,10 +846,14 @@ class _Identities:
         titles = {normalized(e.title) for e in entries if e.title}
         # the papers with a title, their own or a source's, oldest first
         self.titles = _lookup(conn, "SELECT title_norm, id FROM papers WHERE title_norm IN ", titles)
+        # the title each paper shows, as indexed (it may change as sources are added), and the sources' titles
+        self.own_titles = {pid: norm for norm, pids in self.titles.items() for pid in pids}
+        self.source_titles: set[tuple[str, int]] = set()
         for norm, pids in _lookup(
             conn, "SELECT title_norm, paper_id FROM sources WHERE title_norm IN ", titles
         ).items():
             self.titles[norm] = sorted(set(self.titles.get(norm, [])) | set(pids))
+            self.source_titles.update((norm, pid) for pid in pids)
         self.facts: dict[int, _Facts] = {}
         # papers a source was added to in this batch: what they are made of, to compose them again
         self.layers: dict[int, tuple[Record | None, list[dict]]] = {}
@@ -898,7 +905,10 @@ class _Identities:
         self.layers[paper_id] = (None, [layer])
         self.bibs[paper_id] = bib
         self._index(paper_id, layer.get("arxiv_id"), layer.get("doi"))  # type: ignore[arg-type]
+        self.own_titles[paper_id] = title_norm
         self._title(paper_id, title_norm)
+        if layer.get("title"):
+            self.source_titles.add((normalized(str(layer["title"])), paper_id))
 
     def add_layer(self, paper_id: int, layer: dict) -> None:
         """A source added to a paper, stored or new: the paper now shows what it says too (`layers.compose`), and
@@ -916,7 +926,16 @@ class _Identities:
         facts = self._facts(paper_id)
         self._index(paper_id, facts.arxiv_id, facts.doi)
         if layer.get("title"):
-            self._title(paper_id, normalized(str(layer["title"])))
+            norm = normalized(str(layer["title"]))
+            self.source_titles.add((norm, paper_id))
+            self._title(paper_id, norm)
+        shown = str(compose(*self.layers[paper_id]).values["title_norm"])
+        old = self.own_titles.get(paper_id)
+        if old != shown:  # found by the title it shows now (no longer by one it showed before, unless a source's)
+            if old is not None and (old, paper_id) not in self.source_titles and paper_id in self.titles.get(old, []):
+                self.titles[old].remove(paper_id)
+            self.own_titles[paper_id] = shown
+            self._title(paper_id, shown)
 
     def _index(self, paper_id: int, arxiv_id: str | None, doi: str | None) -> None:
         """Find the paper by the identifiers it shows (no longer by those it showed before)."""
@@ -1075,7 +1094,7 @@ class _Batch:
         record = entry.bib.to_json()
         carried = self.identities.bib(paper_id)
         if carried is not None and carried[1] is not None:
-            if carried[1] != record:
+            if _record_json(carried[1]) != record:
                 self.warnings.append(
                     f"{entry.source_file}:{entry.source_line}: entry {entry.key!r} is already in the library with "
                     "other fields; the stored entry is kept (nothing is overwritten)"
