@@ -74,9 +74,9 @@ def test_a_bib_entry_for_a_paper_stored_by_id_fills_it_in_and_brings_its_key(use
     run = user.ok("import", str(refs))
     assert run.lines[0] == IMPORTED.format(0, 1, 0)
     (paper,) = user.papers()
-    assert paper["aliases"] == [] and user(
-        "show", provisional
-    ).code == 1, "the provisional key never left the library: it is not kept as an alias"
+    assert paper["aliases"] == [] and user("show", provisional).code == 1, (
+        "the provisional key never left the library: it is not kept as an alias"
+    )
     exported = user.ok("export", "--format", "bibtex").out
     assert exported.startswith("@article{mykey2016deep,\n  title = {{"), "the .bib entry is the paper's record"
     assert "  pages = {1--12}," in exported
