@@ -1,19 +1,93 @@
-"""Settings: defaults, then what the config file and the environment say (`readlist.configfile`), then options."""
+"""Settings: what readlist is told, and where it is told it. Precedence: a command-line option, then the
+environment (``READLIST_*``), then the TOML config file, then the default. Nothing else in readlist reads
+``os.environ``.
+
+A file setting left at its default (the library, the HTTP cache, the arXiv index) is found in the platform's user
+directories only when it is first read: a command given ``--library`` and not using the others never loads
+platformdirs.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import overload
 
-from readlist.configfile import KEYS, default_path, path, read_settings
+from readlist.errors import ReadlistError
+
+APP = "readlist"
+
+
+def path(raw: object) -> str:
+    """A path setting: ``~`` expanded."""
+    if not isinstance(raw, str | os.PathLike):
+        raise TypeError(raw)  # a TOML number or table: reported as a setting that cannot be read
+    return os.path.expanduser(os.fspath(raw))
+
+
+# config-file key -> (environment variable, type)
+KEYS: dict[str, tuple[str, Callable[[object], object]]] = {
+    "library": ("READLIST_LIBRARY", path),
+    "cache": ("READLIST_CACHE", path),
+    "arxiv_url": ("READLIST_ARXIV_URL", str),
+    "s2_url": ("READLIST_S2_URL", str),
+    "s2_api_key": ("READLIST_S2_API_KEY", str),
+    "arxiv_interval": ("READLIST_ARXIV_INTERVAL", float),
+    "s2_interval": ("READLIST_S2_INTERVAL", float),
+    "key_style": ("READLIST_KEY_STYLE", str),
+    "key_pattern": ("READLIST_KEY_PATTERN", str),
+    "index": ("READLIST_INDEX", path),
+    "oai_url": ("READLIST_OAI_URL", str),
+}
+# file setting -> (platformdirs user directory, file name): where the file is when no setting names it
+DEFAULT_FILES = {
+    "library": ("data", "library.sqlite"),
+    "cache": ("cache", "http-cache.sqlite"),
+    "index": ("data", "arxiv-index.sqlite"),
+}
+
+
+def _user_dir(kind: str) -> str:
+    import platformdirs
+
+    return str(getattr(platformdirs, f"user_{kind}_dir")(APP))
+
+
+def default_path(name: str) -> Path:
+    """Where the file of setting ``name`` is when no setting names it."""
+    kind, file = DEFAULT_FILES[name]
+    return Path(_user_dir(kind), file)
+
+
+class _File:
+    """A file setting: the path given, else (found when first read) `default_path`."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, settings: None, owner: type) -> None: ...
+    @overload
+    def __get__(self, settings: Settings, owner: type) -> Path: ...
+    def __get__(self, settings: Settings | None, owner: type) -> Path | None:
+        if settings is None:
+            return None  # the dataclass's default: not given
+        value: Path | None = settings.__dict__.get(self.name)
+        if value is None:
+            value = settings.__dict__[self.name] = default_path(self.name)
+        return value
+
+    def __set__(self, settings: Settings, value: str | os.PathLike[str] | None) -> None:
+        settings.__dict__[self.name] = None if value is None else Path(value)
 
 
 @dataclass(frozen=True)
 class Settings:
-    library: Path = field(default_factory=lambda: Path(default_path("library")))
-    cache: Path = field(default_factory=lambda: Path(default_path("cache")))
-    index: Path = field(default_factory=lambda: Path(default_path("index")))  # the local arXiv metadata index
+    library: _File = _File()
+    cache: _File = _File()
+    index: _File = _File()  # the local arXiv metadata index
     arxiv_url: str = "https://export.arxiv.org/api/query"
     s2_url: str = "https://api.semanticscholar.org/graph/v1"
     oai_url: str = "https://oaipmh.arxiv.org/oai"  # arXiv's OAI-PMH interface (index updates)
@@ -26,14 +100,44 @@ class Settings:
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
 
-    def with_overrides(self, **kwargs: object) -> Settings:
-        return replace(self, **{k: v for k, v in kwargs.items() if v is not None})
 
-
-def load_settings(env: dict[str, str] | None = None, **overrides: object) -> Settings:
-    """Build the settings from defaults, the config file, the environment and overrides."""
+def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    """The settings from the defaults, the config file, the environment (``env``: the process's) and
+    ``overrides`` (command-line options; None: not given)."""
     typed = read_settings(os.environ if env is None else env)
-    typed.update({name: Path(v) for name, v in typed.items() if KEYS[name][1] is path})  # type: ignore[arg-type]
     known = {f.name for f in fields(Settings)}
     typed.update({k: v for k, v in overrides.items() if v is not None and k in known})
-    return Settings(**typed)  # type: ignore[arg-type]
+    return Settings(**typed)  # type: ignore[arg-type]  # each value was typed by its key (KEYS)
+
+
+def config_path(env: Mapping[str, str]) -> str:
+    return env.get("READLIST_CONFIG") or os.path.join(_user_dir("config"), "config.toml")
+
+
+def read_settings(env: Mapping[str, str]) -> dict[str, object]:
+    """The settings the config file and the environment give, typed (paths as expanded strings)."""
+    values: dict[str, object] = {}
+    file = config_path(env)
+    if os.path.isfile(file):
+        import tomllib
+
+        try:
+            with open(file, encoding="utf-8") as f:
+                data = tomllib.loads(f.read())
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ReadlistError(f"{file}: not a valid TOML config file: {exc}") from None
+        unknown = set(data) - set(KEYS)
+        if unknown:
+            raise ReadlistError(f"{file}: unknown setting(s): {', '.join(sorted(unknown))}")
+        values.update(data)
+    for name, (var, _) in KEYS.items():
+        if env.get(var):
+            values[name] = env[var]
+    typed: dict[str, object] = {}
+    for name, raw in values.items():
+        kind = KEYS[name][1]
+        try:
+            typed[name] = kind(raw)
+        except (TypeError, ValueError):
+            raise ReadlistError(f"setting {name}: cannot read {raw!r} as {getattr(kind, '__name__', kind)}") from None
+    return typed

@@ -24,8 +24,3 @@ class NetworkError(ReadlistError):
 
 class ApiError(ReadlistError):
     """A remote API answered, but with something that is not a usable result."""
-
-
-def os_error_message(exc: OSError) -> str:
-    """An operating system error as one line, ``file: reason`` (printed after "Error: ", as click does)."""
-    return f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")

@@ -1,6 +1,6 @@
 """Ctrl-C and SIGTERM: stop at once, keep what is done.
 
-The program (`readlist.program.run`) makes both signals raise `Interrupted` in the main thread. A block that must
+The program (`readlist.__main__.run`) makes both signals raise `Interrupted` in the main thread. A block that must
 not be cut in half (storing what was parsed, saving the resolutions already finished) runs inside `deferred()`:
 a signal received meanwhile is held, and the block's caller raises it when the block is done. Each command is one
 transaction, so a command interrupted anywhere else leaves the library as it was.
@@ -9,13 +9,8 @@ transaction, so a command interrupted anywhere else leaves the library as it was
 from __future__ import annotations
 
 import signal
+from collections.abc import Iterator
 from contextlib import contextmanager
-
-from readlist.words import plural
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up; see readlist.program)
-if TYPE_CHECKING:
-    from collections.abc import Iterator
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _held: list[int] = []
@@ -75,13 +70,6 @@ def deferred() -> Iterator[Held]:
             held.signum = _held[0]
             if not _depth:
                 _held.clear()
-
-
-def message(pending: int | None) -> str:
-    """The one line an interrupted command ends with (``pending``: as `Interrupted` has it)."""
-    if pending is None:
-        return "interrupted: the library is unchanged"
-    return f"interrupted: {plural(pending, 'paper')} pending, everything parsed is kept; `readlist resolve` continues"
 
 
 def signum_of(stop: KeyboardInterrupt) -> int:

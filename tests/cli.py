@@ -8,9 +8,21 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
 from click.testing import CliRunner
 
 from readlist.cli import main
+
+
+def every_command() -> list[list[str]]:
+    """Every command readlist has, as the words that run it (a group's: ``["cache", "info"]``, ...)."""
+    ctx = click.Context(main)
+    commands = [(name, main.get_command(ctx, name)) for name in main.list_commands(ctx)]
+    return [
+        [name, *sub] for name, command in commands
+        for sub in ([[n] for n in command.commands] if isinstance(command, click.Group) else [[]])
+    ]  # fmt: skip
+
 
 UNREACHABLE = "http://127.0.0.1:9"  # the discard port: connections are refused at once
 
