@@ -149,4 +149,4 @@ def main(ctx: click.Context, library: Path | None, offline: bool, verbose: bool)
     if verbose:
         from readlist.present.verbose import log_requests
 
-        log_requests()
+        ctx.call_on_close(log_requests())

@@ -1,15 +1,15 @@
 """Writing a file so that it is always whole: the old content or the new, never half of either.
 
-Light (os, and tempfile when a file is written): the program's fast export path and the library API write
-their output files through `atomic_write`; a build of the arXiv index writes its new file through `temp_beside`.
+Light (os, and tempfile when a file is written): the library API writes its output files through
+`atomic_write`; a build of the arXiv index writes its new file through `temp_beside`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+from typing import TYPE_CHECKING
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up; see readlist.program)
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from typing import TextIO

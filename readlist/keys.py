@@ -112,7 +112,7 @@ def key_base(
 
 
 def _render(pattern: str, title: str, authors: list[str], year: int | None) -> str:
-    from anyascii import anyascii  # ~8 ms to import (importlib.resources): only when a key is made
+    from anyascii import anyascii  # slow to import (importlib.resources): only when a key is made
 
     title_words = [w for w in (_ascii_word(w, anyascii) for w in words(title)) if w]
     significant = [w for w in title_words if w not in STOPWORDS] or title_words or ["paper"]

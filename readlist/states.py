@@ -1,7 +1,7 @@
 """The words for a paper's resolution status and read state, and the filters that select by them.
 
-A module of its own, importing nothing, so that the command line's options and the program's fast paths
-(`readlist.program`) use the same words as the model without loading it.
+A module of its own, importing nothing, so that the command line's options use the same words as the model
+without loading it.
 """
 
 STATUSES: tuple[str, ...] = ("pending", "matched", "needs-review", "unresolved")

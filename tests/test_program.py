@@ -1,11 +1,12 @@
-"""The `readlist` program answers plain `list`, `read KEY` and exports of stored BibTeX entries without click:
-the same output, exit status, files and library as the CLI."""
+"""The `readlist` program as a user sees it: what `list`, `read KEY` and exports of stored entries print and leave,
+whatever the arguments; what a command loads (`readlist --help` no command module, `readlist list` neither the
+store's library API nor the exporters nor the resolver); the library shared with another writer; errors as one
+line."""
 
 from __future__ import annotations
 
 import contextlib
-import io
-import os
+import json
 import shutil
 import sqlite3
 import subprocess
@@ -15,17 +16,16 @@ from itertools import product
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from readlist import program
-from readlist.cli import main
+from readlist.commands import COMMANDS
 from readlist.states import FILTER_CHOICES, READ_STATES
 from tests.cli import Cli
 
 TAGS = ("rl", "to-cite")
 WORDS = ("bert", "Café", 'quo"te', "")
+MARKS = {"read": "x", "reading": "~", "unread": " "}
 
 
 @pytest.fixture(scope="module")
@@ -67,207 +67,169 @@ def exported(library: Cli, tmp_path_factory: pytest.TempPathFactory) -> Cli:
     return cli
 
 
-def copy_library(cli: Cli, path: Path) -> dict[str, str]:
-    """Copy ``cli``'s library to ``path``; the environment of a readlist process using the copy."""
-    shutil.copyfile(cli.library, path)
-    return {**cli.proc_env, "READLIST_LIBRARY": str(path)}
+def copy_of(cli: Cli, tmp: Path, name: str = "copy") -> Cli:
+    """A readlist whose library is a copy of ``cli``'s."""
+    copy = Cli(tmp / name)
+    copy.tmp.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(cli.library, copy.library)
+    return copy
 
 
-def fast(args: list[str], env: dict[str, str]) -> tuple[bool, bytes, bytes]:
-    """``program.fast_answer``: whether it answered, and what it wrote to stdout and stderr."""
-    out, err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8"), io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
-    answered = program.fast_answer(args, env, out, err)
-    out.flush()
-    err.flush()
-    return answered, out.buffer.getvalue(), err.buffer.getvalue()  # type: ignore[attr-defined]
+def expected_lines(cli: Cli, *filters: str) -> list[str]:
+    """The lines `readlist list` prints for these filters, made from what `list --json` says of the same papers:
+    number, read mark, key (padded to 28), status (padded to 12), year (4) and title, in key order."""
+    papers = json.loads(cli("list", "--json", *filters).stdout)
+    lines = [
+        f"{p['id']:>5} [{MARKS[p['state']]}] {p['key']:<28} {p['status']:<12} {p['year'] or '':>4}  {p['title']}"
+        for p in papers
+    ]
+    return sorted(lines, key=lambda line: line.split()[2])
 
 
-def assert_same_as_cli(cli: Cli, args: list[str], tmp: Path) -> bytes | None:
-    """Run ``args`` (``@lib``: the library, ``@out``: an output file) through the fast path on one copy of the
-    library and, when it answers, through the CLI on another: the same output, exit status 0, the same file
-    written and the same library after; the output, or None. When the fast path declines, it has written
-    nothing and its copy is unchanged."""
-    copies = []
-    for side in ("fast", "cli"):
-        copy, target = tmp / f"{side}.sqlite", tmp / f"{side}.out"
-        env = copy_library(cli, copy)
-        target.unlink(missing_ok=True)
-        copies.append((copy, target, env, [a.replace("@lib", str(copy)).replace("@out", str(target)) for a in args]))
-    (fast_lib, fast_out, fast_env, fast_args), (cli_lib, cli_out, cli_env, cli_args) = copies
-    answered, out, err = fast(fast_args, fast_env)
-    if not answered:
-        assert (out, err, fast_out.exists()) == (b"", b"", False), args
-        assert snapshot(fast_lib) == snapshot(cli.library), args
-        return None
-    res = CliRunner().invoke(main, cli_args, env=cli_env, catch_exceptions=False)
-    stderr = res.stderr_bytes.replace(bytes(cli_out), b"@out")
-    assert (res.exit_code, res.stdout_bytes, stderr) == (0, out, err.replace(bytes(fast_out), b"@out")), args
-    fast_file, cli_file = (p.read_bytes() if p.exists() else None for p in (fast_out, cli_out))
-    assert fast_file == cli_file, args
-    assert snapshot(fast_lib) == snapshot(cli_lib), args
-    return out
-
-
-def test_every_plain_combination_of_filters_is_answered_as_the_cli_answers_it(library: Cli, tmp_path: Path) -> None:
+def test_every_combination_of_filters_and_global_options_lists_the_papers_it_selects(library: Cli) -> None:
     values = {
         name: [None, *(choices or (TAGS if name == "tag" else WORDS))] for name, choices in FILTER_CHOICES.items()
     }
-    prefixes = [[], ["--offline", "-v"], ["--library", "@lib"], ["--library=@lib"]]
-    answered = set()
+    prefixes = [[], ["--offline", "-v"], ["--library", str(library.library)], [f"--library={library.library}"]]
+    listed = set()
     for prefix, combo in product(prefixes, product(*values.values())):
-        args = [*prefix, "list"]
+        filters: list[str] = []
         for i, (name, value) in enumerate(zip(values, combo, strict=True)):
             if value is not None:  # both spellings: --status=read and --tag rl
-                args += [f"--{name}={value}"] if i % 2 else [f"--{name}", value]
-        text = assert_same_as_cli(library, args, tmp_path)
-        assert text is not None, args  # plain arguments: the fast path answers
-        answered.add(text)
-    assert b"" in answered and len(answered) > 5  # the filters select different papers, sometimes none
+                filters += [f"--{name}={value}"] if i % 2 else [f"--{name}", value]
+        res = library(*prefix, "list", *filters)
+        assert res.exit_code == 0, (prefix, filters, res.stderr)
+        assert res.stdout.splitlines() == expected_lines(library, *filters), (prefix, filters)
+        assert res.stdout == "" or res.stdout.endswith("\n")
+        listed.add(res.stdout)
+    assert "" in listed and len(listed) > 5  # the filters select different papers, sometimes none
 
 
-def test_the_fast_paths_leave_everything_else_to_the_cli_and_change_nothing(
-    exported: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_marking_papers_by_number_key_arxiv_id_or_doi_prints_each_and_logs_each_change(
+    library: Cli, tmp_path: Path
 ) -> None:
-    monkeypatch.chdir(tmp_path)  # relative output paths stay in the test's directory
-    unreadable = tmp_path / "unreadable.bib"
-    unreadable.write_text("", encoding="utf-8")
-    unreadable.chmod(0)
-    for args in (
-        ["list", "--json"], ["list", "-h"], ["--help"], ["show", "alpha"], [], ["--library"], ["list", "--tag"],
-        ["list", "--state", "done"], ["list", "--status=Matched"], ["list", "--search", "-x"], ["list", "extra"],
-        ["list", "-v"], ["list", "--"], ["-vv", "list"], ["--library", "list"], ["--offline=1", "list"],
-        ["--library", str(tmp_path / "missing.sqlite"), "list"], ["--library", str(tmp_path), "list"],
-        ["--library=", "list"], ["read"], ["read", "-h"], ["read", "alpha", "--"], ["read", "nosuchpaper"],
-        ["read", "alpha", "2401.00001"], ["reading", "10.1000/xyz"], ["unread", "99999"],
-        ["export", "--format", "markdown"], ["export", "--format", "BibTeX"], ["export", "--format"],
-        ["export", "--format", "csl-json"], ["export", "--aux", "paper.aux"], ["export", "--group-by", "tag"],
-        ["export", "--et-al", "2"], ["export", "--ascii=1"], ["export", "-h"], ["export", "extra"],
-        ["export", "-o"], ["export", "-o", str(tmp_path)], ["export", "-o", "./x.bib"], ["export", "-o", ""],
-        ["export", "--output", f"{tmp_path}//x.bib"], ["export", "--output", f"{tmp_path}/x.bib/"],
-        ["export", "-o@out"], ["export", "-o=@out"], ["export", "--json"], ["export", "--search"], ["export", "-v"],
-        ["--format", "export"],
-        ["export", "--format", "bibtex", "--ascii"],  # not stored for those options: the CLI renders them
-        *([["export", "-o", str(unreadable)]] if not os.access(unreadable, os.R_OK) else []),  # root reads it
-    ):  # fmt: skip
-        assert assert_same_as_cli(exported, args, tmp_path) is None, args
+    cli = copy_of(library, tmp_path)
+    for state, papers in product(READ_STATES, (["alpha"], ["1"], [" 2 ", "mid2019"], ["zeta2021", "zeta2021"])):
+        before = snapshot(cli.library)
+        res = cli(state, *papers)
+        assert res.exit_code == 0, res.stderr
+        assert [line.rpartition(": ")[2] for line in res.stdout.splitlines()] == [state] * len(papers)
+        after = snapshot(cli.library)
+        marked = {line.partition(":")[0] for line in res.stdout.splitlines()}
+        assert {key for _, key, s, _ in after[0] if s == state} >= marked
+        assert len(after[1]) == len(before[1]) + len(papers)  # every change logged, with its time
+    res = cli("read", "nosuchpaper")
+    assert (res.exit_code, res.stdout) == (1, "") and "no paper 'nosuchpaper'" in res.stderr
 
 
-def test_exports_of_stored_entries_are_answered_as_the_cli_answers_them(exported: Cli, tmp_path: Path) -> None:
-    stored = {("bibtex", ()), ("biblatex", ("--no-abstract",))}  # the `exported` fixture's two exports
-    answered = set()
+def test_a_paper_not_found_marks_none_of_the_papers_named(library: Cli, tmp_path: Path) -> None:
+    cli = copy_of(library, tmp_path)
+    before = snapshot(cli.library)
+    res = cli("read", "alpha", "nosuchpaper")
+    assert res.exit_code == 1 and res.stdout == "" and len(res.stderr.splitlines()) == 1
+    assert snapshot(cli.library) == before
+
+
+def test_an_export_of_stored_entries_is_the_export_that_stored_them(exported: Cli, tmp_path: Path) -> None:
+    cli = copy_of(exported, tmp_path)
+    stored = snapshot(cli.library)[2]
     for fmt, flags, output, filters in product(
         ([], ["--format", "bibtex"], ["--format=biblatex"]),
         ([], ["--no-abstract"], ["--ascii", "--no-abstract"]),
         ([], ["-o", "@out"], ["--output=@out"]),
         ([], ["--tag", "rl"], ["--state=read", "--search", "bert"], ["--status", "matched"]),
     ):
-        out = assert_same_as_cli(exported, ["export", *fmt, *flags, *output, *filters], tmp_path)
-        name = fmt[-1].removeprefix("--format=") if fmt else "bibtex"
-        selects_none = exported("list", *filters).stdout == ""  # then no entry is missing either
-        assert (out is not None) == ((name, tuple(flags)) in stored or selects_none), (fmt, flags, filters)
-        if out is not None:
-            answered.add(out)
-    assert b"" in answered and any(b"@misc{alpha," in out for out in answered)
+        args = [*fmt, *flags, *filters]
+        fresh = Cli(tmp_path / "fresh")  # renders every entry: a library without stored entries
+        fresh.tmp.mkdir(exist_ok=True)
+        shutil.copyfile(library_without_entries(exported, tmp_path), fresh.library)
+        rendered = fresh("export", *args)
+        out = tmp_path / "out.bib"
+        out.unlink(missing_ok=True)
+        res = cli("export", *args, *[a.replace("@out", str(out)) for a in output])
+        assert res.exit_code == 0, res.stderr
+        text = out.read_text(encoding="utf-8") if output else res.stdout
+        assert text == rendered.stdout, args
+        if output:
+            assert res.stderr.endswith(f" to {out}\n") and res.stdout == ""
+    assert snapshot(cli.library)[2] >= stored
 
 
-def test_an_export_that_must_render_an_entry_goes_to_the_cli_which_stores_it_for_the_next(
+def library_without_entries(cli: Cli, tmp: Path) -> Path:
+    """A copy of ``cli``'s library without its stored export entries."""
+    copy = tmp / "no-entries.sqlite"
+    if not copy.exists():
+        shutil.copyfile(cli.library, copy)
+        with contextlib.closing(sqlite3.connect(copy)) as db, db:
+            db.execute("DELETE FROM export_cache")
+    return copy
+
+
+def test_a_paper_changed_since_the_last_export_is_rendered_again_and_stored_for_the_next(
     exported: Cli, tmp_path: Path
 ) -> None:
-    cli = Cli(tmp_path)
-    shutil.copyfile(exported.library, cli.library)
+    cli = copy_of(exported, tmp_path)
     assert cli("note", "alpha", "A note made after the last export.").exit_code == 0
-    assert fast(["export"], cli.proc_env) == (False, b"", b"")  # alpha's stored entry went with the change
-    expected = cli("export").stdout.encode()
-    assert b"A note made after the last export." in expected
-    assert fast(["export"], cli.proc_env) == (True, expected, b"")
+    first = cli("export").stdout
+    assert "A note made after the last export." in first
+    run, loaded = imports(cli, "export")  # alpha's entry was stored again: streamed, without the exporter
+    assert run.stdout == first and "readlist.export.bibtex" not in loaded
 
 
-OPTIONS = [
-    *(f"--{name}" for name in FILTER_CHOICES), "--json", "--bogus", "-v", "--", "extra",
-    "--format", "-o", "--output", "--ascii", "--no-abstract", "--group-by",
-]  # fmt: skip
-VALUES = ["read", "unread", "pending", "matched", "bogus", *TAGS, *WORDS, "-x", "bibtex", "biblatex", "tag", "@out"]
-PAPERS = ["alpha", "zeta2021", "mid2019", "1", "2", " 3 ", "07", "99", "nosuch", "2401.00001", ""]
-
-
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    prefix=st.lists(st.sampled_from(["--offline", "-v", "--verbose", "--library", "@lib", "--library=@lib", "-h"])),
-    command=st.sampled_from(["list", "list", "read", "unread", "reading", "export", "export", "lst", "show"]),
-    operands=st.lists(
-        st.one_of(st.tuples(st.sampled_from(OPTIONS), st.sampled_from(VALUES), st.booleans()), st.sampled_from(PAPERS)),
-        max_size=5,
-    ),
+# readlist's program, writing the names of the modules it loaded to stderr as it exits (an atexit handler)
+LOADED = (
+    "import atexit, sys; atexit.register(lambda: print(*sorted(sys.modules), sep='\\n', file=sys.stderr)); "
+    "sys.argv[0] = 'readlist'; from readlist.__main__ import run; sys.exit(run())"
 )
-def test_whatever_the_arguments_the_fast_paths_answer_only_as_the_cli_would(
-    exported: Cli, tmp_path: Path, prefix: list[str], command: str, operands: list[tuple[str, str, bool] | str]
-) -> None:
-    args = [*prefix, command]
-    for operand in operands:
-        if isinstance(operand, str):
-            args.append(operand)
-        else:
-            option, value, joined = operand
-            args += [f"{option}={value}"] if joined else [option, value]
-    with contextlib.chdir(tmp_path):  # an output path drawn here (`-o read`) is written there, not in the checkout
-        assert_same_as_cli(exported, args, tmp_path)
 
 
-def test_marking_papers_by_number_and_key_is_answered_as_the_cli_answers_it(library: Cli, tmp_path: Path) -> None:
-    for state in READ_STATES:
-        for papers in (
-            ["alpha"],
-            ["1"],
-            [" 2 ", "mid2019"],
-            ["zeta2021", "zeta2021"],
-            ["averyveryverylongcitationkey2020"],
-        ):
-            text = assert_same_as_cli(library, [state, *papers], tmp_path)
-            assert text is not None and text.count(f": {state}".encode()) == len(papers)
+def imports(cli: Cli, *args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """Run readlist with ``args``: the run, and the modules it loaded."""
+    run = subprocess.run([sys.executable, "-c", LOADED, *args], capture_output=True, text=True, env=cli.proc_env)
+    return run, set(run.stderr.split())
 
 
-def test_while_another_process_writes_the_fast_path_lists_and_exports_and_leaves_marks_to_the_cli(
+HEAVY = {"readlist.store.library", "readlist.model", "readlist.export.base", "readlist.export.bibtex",
+         "readlist.resolve.resolver", "readlist.resolve.http", "readlist.ingest.reader", "requests"}  # fmt: skip
+
+
+def test_each_command_loads_only_what_it_needs(exported: Cli, tmp_path: Path) -> None:
+    cli = copy_of(exported, tmp_path)
+    run, loaded = imports(cli, "--help")
+    command_modules = {where.partition(":")[0] for where, _ in COMMANDS.values()}
+    assert run.returncode == 0 and "Commands:" in run.stdout and not command_modules & loaded
+    run, loaded = imports(cli, "list", "--tag", "rl")
+    assert (run.returncode, run.stdout) == (0, exported("list", "--tag", "rl").stdout)
+    assert "readlist.commands.listing" in loaded and not HEAVY & loaded and not (command_modules - {
+        "readlist.commands.listing"}) & loaded  # fmt: skip
+    run, loaded = imports(cli, "export", "--tag", "rl")
+    assert (run.returncode, run.stdout) == (0, exported("export", "--tag", "rl").stdout)
+    assert not {"readlist.export.bibtex", "pybtex", "readlist.resolve.resolver", "requests"} & loaded
+    run, loaded = imports(cli, "read", "alpha")
+    assert (run.returncode, run.stdout) == (0, "alpha: read\n")
+    assert snapshot(cli.library)[0][1][2] == "read"  # alpha (#2) is marked read in the library
+
+
+def test_while_another_process_writes_list_and_export_answer_and_a_mark_waits_its_turn(
     exported: Cli, tmp_path: Path
 ) -> None:
-    copy = tmp_path / "copy.sqlite"
-    env = copy_library(exported, copy)
-    writer = sqlite3.connect(copy, isolation_level=None)
+    cli = copy_of(exported, tmp_path)
+    writer = sqlite3.connect(cli.library, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # holds the write lock, as an import in progress does
     try:
-        writer.execute("BEGIN IMMEDIATE")  # holds the write lock, as an import in progress does
-        started = time.monotonic()
-        assert fast(["read", "alpha"], env) == (False, b"", b"")  # the CLI waits for the lock (busy timeout)
-        assert time.monotonic() - started < 30  # the fast path did not wait out the 60 s busy timeout itself
-        listed = exported("list", "--state", "read").stdout.encode()
-        assert fast(["list", "--state", "read"], env) == (True, listed, b"")
-        answered, out, _ = fast(["export"], env)  # readers are not blocked
-        assert answered and out == exported("export").stdout.encode()
+        assert cli.proc("list", "--state", "read").stdout == exported("list", "--state", "read").stdout
+        assert cli.proc("export").stdout == exported("export").stdout  # readers are not blocked
+        with cli.spawn("read", "alpha") as marking:
+            time.sleep(1.0)
+            assert marking.poll() is None  # waiting for the writer (the busy timeout), not failing
+            writer.execute("ROLLBACK")
+            assert marking.wait(30) == 0 and marking.communicate()[0] == "alpha: read\n"
     finally:
-        writer.execute("ROLLBACK")
         writer.close()
-    assert snapshot(copy) == snapshot(exported.library)
+    assert snapshot(cli.library)[0][1][2] == "read"
 
 
-def test_the_program_lists_marks_and_exports_without_importing_click_the_library_api_or_the_exporters(
-    exported: Cli, tmp_path: Path
-) -> None:
-    copy = tmp_path / "copy.sqlite"
-    env = copy_library(exported, copy)
-    for args, out in (
-        (["list", "--tag", "rl"], exported("list", "--tag", "rl").stdout),
-        (["export", "--tag", "rl"], exported("export", "--tag", "rl").stdout),
-        (["read", "alpha"], "alpha: read\n"),
-    ):
-        run = subprocess.run(
-            [sys.executable, "-X", "importtime", "-m", "readlist", *args], capture_output=True, text=True, env=env,
-        )  # fmt: skip
-        imported = {line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines() if line.startswith("import")}
-        assert (run.returncode, run.stdout) == (0, out)
-        heavy = {"click", "readlist.cli", "readlist.store.library", "readlist.export.base", "readlist.model"}
-        assert "readlist.program" in imported and not heavy & imported, args
-    assert snapshot(copy)[0][1][2] == "read"  # alpha (#2) is marked read in the library
-
-
-def test_problems_the_fast_path_declines_are_reported_by_the_cli(library: Cli, tmp_path: Path) -> None:
+def test_problems_are_one_line_with_the_usual_exit_status(library: Cli, tmp_path: Path) -> None:
     (tmp_path / "config").mkdir()
     bad_config = Cli(tmp_path / "config", READLIST_LIBRARY=str(library.library))
     Path(bad_config.env["READLIST_CONFIG"]).write_text("library = [", encoding="utf-8")
@@ -286,11 +248,11 @@ def test_problems_the_fast_path_declines_are_reported_by_the_cli(library: Cli, t
 
     fresh = tmp_path / "new" / "library.sqlite"
     res = library.proc("--library", str(fresh), "list")
-    assert (res.exit_code, res.stdout) == (0, "") and fresh.is_file()  # the CLI creates the library, as before
+    assert (res.exit_code, res.stdout) == (0, "") and fresh.is_file()  # a new library is created
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (a device that is always full)")
-def test_output_that_cannot_be_written_is_one_error_line_on_either_path(exported: Cli) -> None:
+def test_output_that_cannot_be_written_is_one_error_line(exported: Cli) -> None:
     for args in (["list"], ["export"], ["read", "alpha"], ["list", "--json"], ["export", "--format", "csl-json"]):
         with open("/dev/full", "w") as full:
             run = subprocess.run(
@@ -298,3 +260,41 @@ def test_output_that_cannot_be_written_is_one_error_line_on_either_path(exported
                 env=exported.proc_env,
             )  # fmt: skip
         assert (run.returncode, run.stderr) == (1, "Error: No space left on device\n"), args
+
+
+OPTIONS = [
+    *(f"--{name}" for name in FILTER_CHOICES), "--json", "--bogus", "-v", "--", "extra",
+    "--format", "-o", "--output", "--ascii", "--no-abstract", "--group-by",
+]  # fmt: skip
+VALUES = ["read", "unread", "pending", "matched", "bogus", *TAGS, *WORDS, "-x", "bibtex", "biblatex", "tag", "@out"]
+PAPERS = ["alpha", "zeta2021", "mid2019", "1", "2", " 3 ", "07", "99", "nosuch", "2401.00001", ""]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    prefix=st.lists(st.sampled_from(["--offline", "-v", "--verbose", "--library", "@lib", "--library=@lib", "-h"])),
+    command=st.sampled_from(["list", "list", "read", "unread", "reading", "export", "export", "lst", "show"]),
+    operands=st.lists(
+        st.one_of(st.tuples(st.sampled_from(OPTIONS), st.sampled_from(VALUES), st.booleans()), st.sampled_from(PAPERS)),
+        max_size=5,
+    ),
+)
+def test_whatever_the_arguments_readlist_answers_in_one_of_three_ways_and_a_failure_changes_nothing(
+    exported: Cli, tmp_path: Path, prefix: list[str], command: str, operands: list[tuple[str, str, bool] | str]
+) -> None:
+    cli = copy_of(exported, tmp_path, "arbitrary")
+    args = [a.replace("@lib", str(cli.library)) for a in (*prefix, command)]
+    for operand in operands:
+        if isinstance(operand, str):
+            args.append(operand)
+        else:
+            option, value, joined = operand
+            args += [f"{option}={value}"] if joined else [option, value]
+    before = snapshot(cli.library)
+    with contextlib.chdir(tmp_path):  # an output path drawn here (`-o read`) is written there, not in the checkout
+        res = cli(*args)
+    assert res.exit_code in (0, 1, 2), (args, res.stderr)
+    assert "Traceback" not in res.stderr
+    if res.exit_code:
+        assert res.stdout == "" and len(res.stderr.strip().splitlines()) >= 1, args
+        assert snapshot(cli.library) == before, args

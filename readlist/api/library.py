@@ -87,6 +87,10 @@ class Library:
         """The selected papers (all by default) in key order, loaded as they are iterated."""
         return self.store.papers(filters or select())
 
+    def count(self, filters: Filters | None = None) -> int:
+        """How many papers the filters select (all by default)."""
+        return self.store.count(filters or select())
+
     def listing(self, **selection: str | None) -> str:
         """The lines `readlist list` prints for the papers ``selection`` selects (as `select` takes it), without
         loading them (`readlist.store.sql.listing`)."""

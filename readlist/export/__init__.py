@@ -1,16 +1,17 @@
 """Exporters by format name: the built-ins plus any installed under the entry-point group ``readlist.exporters``.
 
-Importing this package imports no exporter (`readlist.program` uses `readlist.export.stored` alone).
+Importing this package imports no exporter: an export of stored entries (`readlist.api.exporting`) uses
+`readlist.export.stored` alone.
 """
 
 from __future__ import annotations
 
 from contextlib import closing
 from importlib import import_module
+from typing import TYPE_CHECKING
 
 from readlist.errors import ReadlistError
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up; see readlist.program)
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Iterator
     from typing import TextIO
@@ -30,7 +31,7 @@ BUILTINS = {
 
 
 def _plugins() -> dict[str, object]:
-    from importlib.metadata import entry_points  # ~20 ms to import: only when a plugin may be asked for
+    from importlib.metadata import entry_points  # slow to import: only when a plugin may be asked for
 
     return {ep.name: ep for ep in entry_points(group=GROUP) if ep.name not in BUILTINS}
 

@@ -70,7 +70,7 @@ def format_name(name: str, ascii: bool, bibtex: bool = False) -> str:
     For BibTeX (``bibtex``), a given name starting with a non-ASCII letter gets ``{\\relax Ł}``: BibTeX
     abbreviates by bytes and would cut a UTF-8 letter in half; a brace group opened by a command is one letter.
     """
-    from readlist.keys import parse_name  # ~5 ms of start-up: an export of stored entries formats no name
+    from readlist.keys import parse_name  # imported here: an export of stored entries formats no name
 
     parts = parse_name(visible(name))
     esc = partial(escape, ascii=ascii, stacked=bibtex)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from readlist.export.base import (
     EntryExporter,
@@ -19,7 +19,6 @@ from readlist.export.stored import byte_writer
 from readlist.keys import parse_name
 from readlist.model import Paper
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from readlist.ingest.names import Parts as NameParts
 

@@ -1,8 +1,8 @@
 """Exports made of the entries the library stores: which stored texts are current, and writing them out.
 
-Light on purpose (os, sys, hashlib): `readlist.program` writes a plain BibTeX export of stored entries with this
-module, sqlite3 and `readlist.store.sql` alone, without importing the exporters (their model and dataclasses
-cost ~35 ms of start-up). The exporters use the same functions, so both write the same bytes.
+Light on purpose (os, sys, hashlib): the library API writes a BibTeX export of stored entries with this module
+and `readlist.store.sql` alone, without importing the exporters (`readlist.api.exporting`). The exporters use the
+same functions, so both write the same bytes.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import contextlib
 import functools
 import os
 import sys
+from typing import TYPE_CHECKING
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up; see readlist.program)
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
     from typing import TextIO
@@ -58,7 +58,7 @@ def byte_writer(out: TextIO) -> Iterator[Callable[[bytes], None]]:
     (stored texts are written without being decoded and encoded again), else decoded.
 
     Writes are joined into blocks of ~1 MiB, written when full and when the block ends: one system call per
-    block rather than per entry (45 ms of a 10k-paper export).
+    block rather than per entry.
     """
     buffer = getattr(out, "buffer", None)
     if buffer is None or (getattr(out, "encoding", None) or "").lower().replace("-", "") != "utf8":

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
-import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from readlist.present.output import say
 
 if TYPE_CHECKING:
     from readlist.config import Settings
@@ -20,11 +22,21 @@ def settings_used(settings: Settings) -> str:
                       f"network: {network}"))  # fmt: skip
 
 
-def log_requests() -> None:
-    """Write a line to stderr for each HTTP request sent (cached answers are not sent and have none)."""
-    logger = logging.getLogger(REQUEST_LOGGER)
-    if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("http: %(message)s"))
-        logger.addHandler(handler)
+class _Requests(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        say(f"http: {record.getMessage()}", err=True)
+
+
+def log_requests() -> Callable[[], None]:
+    """Write a line to stderr for each HTTP request sent (cached answers are not sent and have none), until the
+    function returned is called."""
+    logger, handler = logging.getLogger(REQUEST_LOGGER), _Requests()
+    level = logger.level
+    logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
+
+    def stop() -> None:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+    return stop

@@ -8,10 +8,11 @@ the same functions, so both paths print and write the same.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from readlist.errors import ReadlistError
 from readlist.states import DUPLICATE, READ_STATES
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up; see readlist.program)
 if TYPE_CHECKING:
     import sqlite3
     from collections.abc import Collection, Mapping, Sequence
