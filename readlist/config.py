@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import overload
+from typing import Any, overload
 
 from readlist.errors import ReadlistError
 
@@ -28,7 +28,7 @@ def path(raw: object) -> str:
 
 
 # config-file key -> (environment variable, type)
-KEYS: dict[str, tuple[str, Callable[[object], object]]] = {
+KEYS: dict[str, tuple[str, Callable[[Any], object]]] = {
     "library": ("READLIST_LIBRARY", path),
     "cache": ("READLIST_CACHE", path),
     "arxiv_url": ("READLIST_ARXIV_URL", str),
@@ -101,7 +101,7 @@ class Settings:
     read_timeout: float = 30.0
 
 
-def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+def load_settings(env: Mapping[str, str] | None = None, /, **overrides: object) -> Settings:
     """The settings from the defaults, the config file, the environment (``env``: the process's) and
     ``overrides`` (command-line options; None: not given)."""
     typed = read_settings(os.environ if env is None else env)

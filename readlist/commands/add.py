@@ -52,7 +52,7 @@ def import_(session: Session, bibfile: str, key_style: str | None) -> None:
 @click.command()
 @filter_options
 @click.pass_obj
-def resolve(session: Session, **selection: str | None) -> None:
+def resolve(session: Session, /, **selection: str | None) -> None:
     """\b
     Example:
       readlist resolve

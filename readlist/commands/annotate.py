@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from readlist.commands.session import Session
-from readlist.present.changes import noted, renamed, tagged, unsettable
+from readlist.present.changes import changed, renamed, unsettable
 from readlist.present.dialogue import NO_NOTE, NOTE_TEMPLATE
 from readlist.present.output import say
 
@@ -25,34 +25,26 @@ def note(session: Session, paper: str, text: str | None) -> None:
             raise click.ClickException(NO_NOTE)
         text = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
     done = session.reading_list().note(paper, text)
-    say(noted(done.paper))
+    say(changed(done.paper, "note"))
     say(unsettable(done.unsettable), err=True)
 
 
-@click.command()
-@click.argument("paper")
-@click.argument("tags", nargs=-1, required=True)
-@click.pass_obj
-def tag(session: Session, paper: str, tags: tuple[str, ...]) -> None:
-    """\b
-    Example:
-      readlist tag park2024foundation rl offline-rl
-    """
-    done = session.reading_list().tag(paper, tags)
-    say(tagged(done.paper))
-    say(unsettable(done.unsettable), err=True)
+def _tags(name: str, example: str) -> click.Command:
+    """`tag` (adds tags) or `untag` (removes them)."""
+
+    @click.command(name=name, help=f"\b\nExample:\n  readlist {name} park2024foundation {example}")
+    @click.argument("paper")
+    @click.argument("tags", nargs=-1, required=True)
+    @click.pass_obj
+    def command(session: Session, paper: str, tags: tuple[str, ...]) -> None:
+        done = session.reading_list().tag(paper, tags, remove=name == "untag")
+        say(changed(done.paper, "tag"))
+        say(unsettable(done.unsettable), err=True)
+
+    return command
 
 
-@click.command()
-@click.argument("paper")
-@click.argument("tags", nargs=-1, required=True)
-@click.pass_obj
-def untag(session: Session, paper: str, tags: tuple[str, ...]) -> None:
-    """\b
-    Example:
-      readlist untag park2024foundation offline-rl
-    """
-    say(tagged(session.reading_list().tag(paper, tags, remove=True).paper))
+tag, untag = _tags("tag", "rl offline-rl"), _tags("untag", "offline-rl")
 
 
 @click.command()

@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 
 from readlist.commands.session import Session
-from readlist.present.facts import cache_cleared
-from readlist.present.facts import cache_info as described
+from readlist.present.facts import cache_cleared, cache_info
 from readlist.present.output import say
 
 
@@ -18,29 +17,20 @@ def cache() -> None:
     """
 
 
-@cache.command(name="info")
-@click.pass_obj
-def info(session: Session) -> None:
-    """Show where the cache is, its size and what it holds.
+def _action(name: str, summary: str) -> click.Command:
+    @cache.command(name=name, help=f"{summary}\n\n\b\nExample:\n  readlist cache {name}")
+    @click.pass_obj
+    def command(session: Session) -> None:
+        from readlist.api import maintenance
 
-    \b
-    Example:
-      readlist cache info
-    """
-    from readlist.api.maintenance import cache_info
+        settings = session.settings()
+        if name == "info":
+            say(cache_info(maintenance.cache_info(settings)))
+        else:
+            say(cache_cleared(maintenance.cache_clear(settings)))
 
-    say(described(cache_info(session.settings())))
+    return command
 
 
-@cache.command(name="clear")
-@click.pass_obj
-def clear(session: Session) -> None:
-    """Remove every cached response.
-
-    \b
-    Example:
-      readlist cache clear
-    """
-    from readlist.api.maintenance import cache_clear
-
-    say(cache_cleared(cache_clear(session.settings())))
+info = _action("info", "Show where the cache is, its size and what it holds.")
+clear = _action("clear", "Remove every cached response.")

@@ -44,6 +44,7 @@ from readlist.present.output import say
 @click.pass_obj
 def export(
     session: Session,
+    /,
     fmt: str,
     output: Path | None,
     ascii_: bool,

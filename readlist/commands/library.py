@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from readlist.commands.session import Session
-from readlist.present.changes import backed_up, restored
+from readlist.present.changes import copied
 from readlist.present.facts import stats as counts
 from readlist.present.output import say
 
@@ -22,27 +22,19 @@ def stats(session: Session) -> None:
     say(counts(session.reading_list().stats()))
 
 
-@click.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.pass_obj
-def backup(session: Session, file: Path) -> None:
-    """\b
-    Example:
-      readlist backup ~/backups/readlist-2026-11-23.sqlite
-    """
-    session.reading_list().backup(file)
-    say(backed_up(file))
+def _copy(name: str, details: str) -> click.Command:
+    """`backup` (the library copied to FILE) or `restore` (the library replaced by the copy in FILE)."""
+
+    @click.command(name=name, help=f"{details}\b\nExample:\n  readlist {name} ~/backups/readlist-2026-11-23.sqlite")
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @click.pass_obj
+    def command(session: Session, file: Path) -> None:
+        rl = session.reading_list()
+        (rl.restore if name == "restore" else rl.backup)(file)
+        say(copied(file, restore=name == "restore"))
+
+    return command
 
 
-@click.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.pass_obj
-def restore(session: Session, file: Path) -> None:
-    """The current library is kept beside it as LIBRARY.before-restore.bak.
-
-    \b
-    Example:
-      readlist restore ~/backups/readlist-2026-11-23.sqlite
-    """
-    session.reading_list().restore(file)
-    say(restored(file))
+backup = _copy("backup", "")
+restore = _copy("restore", "The current library is kept beside it as LIBRARY.before-restore.bak.\n\n")

@@ -13,7 +13,7 @@ from readlist.present.output import say
 @filter_options
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array (shape documented in docs/formats.md).")
 @click.pass_obj
-def list_(session: Session, as_json: bool, **selection: str | None) -> None:
+def list_(session: Session, /, as_json: bool, **selection: str | None) -> None:
     """\b
     Example:
       readlist list --state unread --tag rl

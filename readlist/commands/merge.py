@@ -7,7 +7,7 @@ import sys
 import click
 
 from readlist.commands.session import Session
-from readlist.present.changes import merged, removed
+from readlist.present.changes import changed, removed
 from readlist.present.dialogue import NOTHING_REMOVED, removal, removal_refused
 from readlist.present.output import say
 
@@ -26,7 +26,7 @@ def merge(session: Session, paper: str, into: str) -> None:
       readlist list --status duplicate
       readlist merge BellmanDPBook bellman-science66
     """
-    say(merged(session.reading_list().merge(paper, into)))
+    say(changed(session.reading_list().merge(paper, into), "merge"))
 
 
 @click.command()

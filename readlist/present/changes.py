@@ -21,11 +21,12 @@ def wrote(count: int, output: object) -> str:
     return f"wrote {plural(count, 'paper')} to {output}"
 
 
-def noted(paper: Paper) -> str:
-    return f"{paper.key}: {plural(len(paper.notes), 'note')}"
-
-
-def tagged(paper: Paper) -> str:
+def changed(paper: Paper, change: str) -> str:
+    """What `note`, `tag` and `untag`, or `merge` (``change``: note, tag, merge) say of the paper they changed."""
+    if change == "note":
+        return f"{paper.key}: {plural(len(paper.notes), 'note')}"
+    if change == "merge":
+        return f"{paper.key}: merged; also known as {', '.join(paper.aliases)}"
     return f"{paper.key}: {', '.join(paper.tags) or '(no tags)'}"
 
 
@@ -33,20 +34,13 @@ def removed(keys: Sequence[str]) -> str:
     return "\n".join(f"removed {key}" for key in keys)
 
 
-def merged(paper: Paper) -> str:
-    return f"{paper.key}: merged; also known as {', '.join(paper.aliases)}"
-
-
 def renamed(old: str, paper: Paper) -> str:
     return f"{old} -> {paper.key} (settled)"
 
 
-def backed_up(file: object) -> str:
-    return f"backed up to {file}"
-
-
-def restored(file: object) -> str:
-    return f"restored from {file}"
+def copied(file: object, restore: bool) -> str:
+    """What `backup` (the library copied to ``file``) or `restore` (copied back from it) says."""
+    return f"restored from {file}" if restore else f"backed up to {file}"
 
 
 def unsettable(found: Mapping[str, str]) -> str:

@@ -10,7 +10,8 @@ from readlist.present.output import Line
 from readlist.present.words import plural
 
 if TYPE_CHECKING:
-    from readlist.api.maintenance import CacheInfo, Stats
+    from readlist.api.maintenance import CacheInfo
+    from readlist.api.report import Stats
     from readlist.index.build import BuildReport
     from readlist.index.harvest import HarvestReport
 

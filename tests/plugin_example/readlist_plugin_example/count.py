@@ -14,7 +14,7 @@ from readlist.present.words import plural
 @click.command()
 @filter_options
 @click.pass_obj
-def count(session: Session, **selection: str | None) -> None:
+def count(session: Session, /, **selection: str | None) -> None:
     """Count the papers the filters select.
 
     \b
