@@ -35,7 +35,17 @@ def test_version_help_and_verbose(user: User) -> None:
     version = user.ok("--version")
     assert re.fullmatch(r"\S+, version \d+\.\d+\.\d+\n", version.out)
     assert "Example:" in user.ok("--help").out and "Example:" in user.ok("add", "-h").out
-    user.ok("-v", "add", "--no-resolve", "2402.15567")
-    assert re.match(r"\s*1 \[ \] arxiv240215567 ", user.ok("--verbose", "list").lines[0])
+    quiet = user.ok("add", "--no-resolve", "2402.15567")
+    assert quiet.err == ""
+    verbose = user.ok("--verbose", "list")
+    assert re.match(r"\s*1 \[ \] arxiv240215567 ", verbose.lines[0])
+    assert f"library: {user.library}" in verbose.err_lines and "network: online" in verbose.err_lines
+    record = next(p for p in corpus() if p.get("kind") == "seed" and p.get("arxiv_id"))
+    said = user.ok("-v", "add", record["arxiv_id"]).err_lines  # the requests it sends, each with its status
+    sent = [line for line in said if line.startswith("http: ") and re.search(r'"(GET|POST) ', line)]
+    assert sent and all(re.search(r'" (200|404) ', line) for line in sent), said
+    assert any("/api/query" in line for line in sent)  # arXiv was asked
+    again = user.ok("-v", "add", record["arxiv_id"]).err_lines  # answered from the cache: nothing is sent
+    assert not [line for line in again if line.startswith("http: ") and re.search(r'"(GET|POST) ', line)], again
     bad = user("list", "--state", "sideways")
     assert bad.code == 2 and "sideways" in bad.err
