@@ -105,7 +105,7 @@ def reported() -> Iterator[None]:
     SIGTERM into one line and exit code 128 + the signal's number."""
     from readlist.errors import ReadlistError
     from readlist.interrupt import Interrupted, signum_of
-    from readlist.present.errors import failure, interrupted, os_failure
+    from readlist.present import errors
     from readlist.present.output import say
 
     try:
@@ -113,16 +113,16 @@ def reported() -> Iterator[None]:
     except KeyboardInterrupt as stop:
         if sys.stderr is not None and sys.stderr.isatty():
             sys.stderr.write("\n")  # after a progress bar
-        say(interrupted(stop.pending if isinstance(stop, Interrupted) else None), err=True)
+        say(errors.interrupted(stop.pending if isinstance(stop, Interrupted) else None), err=True)
         raise click.exceptions.Exit(128 + signum_of(stop)) from None
     except ReadlistError as exc:
-        raise click.ClickException(failure(exc)) from None
+        raise click.ClickException(errors.failure(exc)) from None
     except BrokenPipeError:  # `readlist list | head`: the reader left; that is not an error
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         raise click.exceptions.Exit(0) from None
     except OSError as exc:
-        raise click.ClickException(os_failure(exc)) from None
+        raise click.ClickException(errors.os_failure(exc)) from None
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
