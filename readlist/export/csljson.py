@@ -21,7 +21,7 @@ from readlist.model import Paper
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from readlist.ingest.names import Parts as NameParts
+    from readlist.model import Parts as NameParts
 
 
 ARXIV_DOI = "10.48550/arXiv."

@@ -23,11 +23,10 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from readlist.identifiers import bare_arxiv_id, normalize_doi, parse_identifier
 from readlist.index.schema import AUTHOR_SEPARATOR, facts, open_index, unpack
 from readlist.ingest.bibtex import latex_to_text
-from readlist.ingest.identifiers import normalize_doi, parse_identifier
 from readlist.model import Record
-from readlist.resolve.match import bare_arxiv_id
 from readlist.text import normalize_title
 
 SOURCE = "index"  # Record.source of the index's records

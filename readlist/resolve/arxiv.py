@@ -13,7 +13,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from readlist.errors import ApiError
-from readlist.ingest.identifiers import normalize_doi, parse_identifier
+from readlist.identifiers import normalize_doi, parse_identifier
 from readlist.model import Record
 from readlist.resolve.http import Http
 from readlist.resolve.match import normalized

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import requests
 
 from readlist.errors import ApiError
-from readlist.ingest.identifiers import normalize_doi
+from readlist.identifiers import normalize_doi
 from readlist.model import Record
 from readlist.resolve.http import Http
 

@@ -11,8 +11,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from readlist.ingest.names import Parts
-from readlist.model import Entry
+from readlist.model import Entry, Parts
 from readlist.store.sql import now
 
 _PART = "\x1f"  # the unit separator: the stored parts are "first<US>von<US>last<US>jr" (decoded text)

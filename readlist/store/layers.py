@@ -90,7 +90,7 @@ class Composed:
 
 def compose(record: Record | None, layers: Sequence[dict]) -> Composed:
     """The paper the record and the layers make together (see the module docstring for the order)."""
-    from readlist.ingest.identifiers import normalize_doi
+    from readlist.identifiers import normalize_doi
 
     stack = ordered(layers)
 

@@ -153,7 +153,7 @@ class Store:
         found = sql.find_paper(self.conn, ref)
         if found is not None:
             return found
-        from readlist.ingest.identifiers import parse_identifier  # not imported for keys and ids (start-up)
+        from readlist.identifiers import parse_identifier  # not imported for keys and ids (start-up)
 
         ident = parse_identifier(ref)
         if ident:
@@ -540,7 +540,7 @@ class Store:
 
     def _holders_of(self, record: Record, paper_id: int) -> list[int]:
         """Other papers with the record's arXiv id or DOI."""
-        from readlist.ingest.identifiers import normalize_doi
+        from readlist.identifiers import normalize_doi
 
         found: list[int] = []
         for column, value in (("arxiv_id", record.arxiv_id), ("doi", normalize_doi(record.doi or "") or None)):
