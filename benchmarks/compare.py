@@ -16,7 +16,7 @@ from typing import Protocol
 from bench import REPO, Job, Timing, isolated_env, measure_interleaved, remove_library, size_label, table
 from synth import PROBE_WORD
 
-from readlist.store.sql import listing_query
+from readlist.store.queries import listing_query
 
 TOOLS_DIR = REPO / ".tools"
 # pubs 0.9 imports bibtexparser 1's API and pyparsing without declaring them.

@@ -3,7 +3,8 @@
 `readlist list`, `readlist read KEY` and `readlist export` are what people run many times a day, and for them
 start-up is most of the time: importing click and readlist's library API takes ~50 ms (the exporters ~35 ms
 more), while the work is one SQLite query, a two-statement transaction, or copying the BibTeX entries the
-library stores (`readlist.store.sql` and `readlist.export.stored`, which `Store` and the exporters use too). So
+library stores (`readlist.store.queries`, `.writes`, `.export_cache`, `readlist.export.stored`: `Store` and the
+exporters use them too). So
 when the arguments are plain (global ``--library PATH``, ``--offline``, ``-v``/``--verbose``; then ``list``
 with filter options as ``--name VALUE`` or ``--name=VALUE``; ``read``/``unread``/``reading`` with papers named
 by number or citation key; ``export`` as BibTeX or biblatex, with ``--ascii``, ``--no-abstract``, ``-o FILE``
@@ -24,7 +25,7 @@ import sys
 
 from readlist.export.stored import BIBTEX_FLAVORS
 from readlist.states import FILTER_CHOICES, READ_STATES
-from readlist.store import sql
+from readlist.store import export_cache, queries, writes
 from readlist.words import plural
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: ~10 ms of a 35 ms `readlist list`
@@ -136,11 +137,11 @@ def fast_answer(args: Sequence[str], env: Mapping[str, str], out: TextIO, err: T
                 return False
             answer: Callable[[], None] | None
             if command == "list":
-                answer = _printer(sql.listing(conn, **_filters(operands)), out)  # type: ignore[arg-type]
+                answer = _printer(queries.listing(conn, **_filters(operands)), out)  # type: ignore[arg-type]
             elif command == "export":
                 answer = _stored_export(conn, operands, out, err)  # type: ignore[arg-type]
             else:
-                keys = sql.mark_found(conn, operands, command)  # type: ignore[arg-type]
+                keys = writes.mark_found(conn, operands, command)  # type: ignore[arg-type]
                 answer = None if keys is None else _printer(marked(keys, command), out)
         except (ReadlistError, sqlite3.Error, OSError, UnicodeError):  # the CLI reports these (busy: it waits)
             return False
@@ -153,7 +154,7 @@ def fast_answer(args: Sequence[str], env: Mapping[str, str], out: TextIO, err: T
 
 
 def _filters(options: Mapping[str, str | None]) -> dict[str, str | None]:
-    """The filters among a command's options, as `readlist.store.sql.where` takes them."""
+    """The filters among a command's options, as `readlist.store.queries.where` takes them."""
     return {name[2:]: options.get(name) for name in _FILTERS}
 
 
@@ -173,18 +174,18 @@ def _stored_export(
     variant = variant_digest(bibtex_variant(fmt, "--ascii" in options, "--no-abstract" not in options))
     filters = _filters(options)
     conn.execute("BEGIN")
-    if sql.missing_texts(conn, fmt, variant, **filters):
+    if export_cache.missing_texts(conn, fmt, variant, **filters):
         conn.execute("COMMIT")
         return None
 
-    preamble = sql.preamble(conn)
+    preamble = export_cache.preamble(conn)
 
     def write() -> None:
         count = 0
 
         def entries() -> Iterator[bytes]:
             nonlocal count
-            for _, text in sql.stored_texts(conn, fmt, variant, **filters):
+            for _, text in export_cache.stored_texts(conn, fmt, variant, **filters):
                 count += 1
                 yield text
 

@@ -2,7 +2,7 @@
 also known by, crossref ties and @preamble blocks (migration 0006_bib_records.sql).
 
 Which paper an entry is, and what a paper takes from it (its record, its key), is decided in one place:
-`readlist.store.library` (the identity rule and `_Batch.attach`).
+`readlist.store.identity` (the identity rule) and `readlist.store.batch` (`Batch.attach`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 
 from readlist.model import Entry, Parts
-from readlist.store.sql import now
+from readlist.store.db import now
 
 _PART = "\x1f"  # the unit separator: the stored parts are "first<US>von<US>last<US>jr" (decoded text)
 
