@@ -1,6 +1,6 @@
 """The index as a source of arXiv records: by id, by title and by abstract, with no request.
 
-`ArxivIndex` offers what the arXiv API client (`readlist.resolve.arxiv.ArxivClient`) offers, ``fetch_ids`` and
+`ArxivIndex` offers what the arXiv API client (`readlist.sources.arxiv.ArxivClient`) offers, ``fetch_ids`` and
 ``search_titles`` with the same signatures and results, plus ``search_abstracts``, which finds a paper whose
 title changed between versions (a title search misses it). Its records go through the same matcher as any
 source's.

@@ -36,7 +36,7 @@ class Thresholds:
 
 
 DEFAULT = Thresholds()
-NO_CANDIDATE = "no candidate: arXiv and Semantic Scholar have no record with a similar title"
+NO_CANDIDATE = "no candidate: no source has a record with a similar title"  # the resolver names the sources
 # Below these a component is reported as disagreeing in the evidence (at or above 0.9 it agrees).
 DISAGREE = {"title": DEFAULT.title_loose, "abstract": DEFAULT.abstract_conflict, "authors": 0.5, "date": 0.5}
 REVIEW_KEEP = 5  # candidates kept for needs-review

@@ -1,17 +1,22 @@
-"""Resolve entries to papers: batched arXiv lookups and title searches, Semantic Scholar fallback and enrichment.
+"""Resolve entries to papers by asking the registered sources (`readlist.sources`) in their order, many at a time.
 
-One worker thread per host, so arXiv searches and Semantic Scholar calls (title fallbacks while arXiv continues,
-then the enrichment batch) overlap. Titles are searched many per request and identical queries are asked once,
-so a page of papers costs a handful of requests. Network trouble never raises: affected entries come back
-"pending" with the reason, and the next run retries them (answers already fetched come from the HTTP cache).
-An interrupt (Ctrl-C) stops at once, without waiting for requests in flight; `Resolver.finished` then gives the
-outcomes already complete.
+Entries with an identifier are looked up by the sources that look up its kind; entries with a title are searched by
+the sources that search titles, the next source asked only for the entries the one before did not match; matched
+records are completed (`complete`) with a base record and what enriching sources know of their publication. Every
+candidate goes through the one matcher (`readlist.resolve.match`). The resolver knows no source by name: what each
+can do is what its class declares (`readlist.sources.base`).
+
+One worker thread per source, so sources on different hosts work at once (title searches of the next source
+start while the first is still searching). Titles are searched many per request and identical queries are asked
+once. Network trouble never raises: affected entries come back "pending" with the reason, and the next run retries
+them (answers already fetched come from the HTTP cache). An interrupt (Ctrl-C) stops at once, without waiting for
+requests in flight; `Resolver.finished` then gives the outcomes already complete.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
@@ -20,28 +25,19 @@ from rapidfuzz import fuzz, process
 
 from readlist.config import Settings
 from readlist.errors import ApiError, NetworkError
+from readlist.identifiers import bare_arxiv_id
 from readlist.model import Candidate, Entry, Outcome, Record
-from readlist.resolve.arxiv import ArxivClient
 from readlist.resolve.http import Http, HttpStats
-from readlist.resolve.match import NO_CANDIDATE, bare_arxiv_id, decide, score
+from readlist.resolve.match import NO_CANDIDATE, decide, score
 from readlist.resolve.progress import ProgressSink
-from readlist.resolve.semanticscholar import S2Client
+from readlist.sources import source_classes
+from readlist.sources.base import Source
 from readlist.text import normalized
 
-TITLES_PER_SEARCH = 60  # titles per search_titles call (the client ORs 30 into one query)
-IDS_PER_FETCH = 200  # arXiv id_list size (the client POSTs, so URL length is no limit)
-S2_BATCH = 500  # Semantic Scholar's limit per /paper/batch call
 MIN_TITLE_SIMILARITY = 0.5  # records below this are not even scored against an entry
+SCHEMES = {"arxiv": "arxiv_id", "doi": "doi"}  # identifier kinds, and the entry field that holds each
 
 T = TypeVar("T")
-
-
-def _result(job: Future[T], _chunk: list[str]) -> T:
-    return job.result()
-
-
-def _chunks(items: Sequence[T], size: int) -> list[list[T]]:
-    return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
 def _failure(source: str, exc: Exception) -> str:
@@ -50,42 +46,45 @@ def _failure(source: str, exc: Exception) -> str:
     return f"{kind}: {source}: {exc}"
 
 
-def merge(base: Record, s2: Record | None) -> Record:
-    """``base`` (the arXiv record, or an S2 one) completed with what Semantic Scholar knows about publication.
+def _names(labels: Sequence[str]) -> str:
+    return " and ".join([", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels)
 
-    The S2 client already drops arXiv-as-venue noise, so any venue or journal left means the paper was published:
-    then venue, journal, volume, pages and the venue year replace the arXiv ones.
+
+def complete(base: Record, extra: Record | None) -> Record:
+    """``base`` completed with what an enriching record (``extra``) knows about publication.
+
+    Sources drop preprint-server-as-venue noise, so any venue or journal left in ``extra`` means the paper was
+    published: then venue, journal, volume, pages and the venue year replace the base's.
     """
     year = base.year or (int(base.published[:4]) if base.published else None)
-    if s2 is None:
+    if extra is None:
         return replace(base, year=year)
-    published = bool(s2.venue or s2.journal)
+    published = bool(extra.venue or extra.journal)
     return replace(
         base,
-        doi=base.doi or s2.doi,
-        s2_id=s2.s2_id or base.s2_id,
-        authors=base.authors or s2.authors,
-        abstract=base.abstract or s2.abstract,
-        published=base.published or s2.published,
-        venue=s2.venue if published else base.venue,
-        journal=s2.journal if published else base.journal,
-        volume=s2.volume if published else base.volume,
-        pages=s2.pages if published else base.pages,
-        publication_types=list(s2.publication_types) or base.publication_types,
-        year=(s2.year or year) if published else year,
+        doi=base.doi or extra.doi,
+        s2_id=extra.s2_id or base.s2_id,
+        authors=base.authors or extra.authors,
+        abstract=base.abstract or extra.abstract,
+        published=base.published or extra.published,
+        venue=extra.venue if published else base.venue,
+        journal=extra.journal if published else base.journal,
+        volume=extra.volume if published else base.volume,
+        pages=extra.pages if published else base.pages,
+        publication_types=list(extra.publication_types) or base.publication_types,
+        year=(extra.year or year) if published else year,
     )
 
 
 @dataclass
 class _Work:
-    """One entry in flight: its outcome so far and what it still waits for."""
+    """One entry in flight: its outcome so far, its candidates, and the sources that searched its title."""
 
     entry: Entry
     outcome: Outcome | None = None
     candidates: list[Candidate] = field(default_factory=list)
-    s2_record: Record | None = None  # the S2 record an identifier or title fallback found
-    needs_arxiv: str | None = None  # arXiv id Semantic Scholar named, still to fetch
-    complete: bool = False  # a match whose record is complete (arXiv base and Semantic Scholar's data)
+    searched_by: list[str] = field(default_factory=list)
+    complete: bool = False  # a match whose record is complete (its base and what enriching sources know)
 
     @property
     def finished(self) -> Outcome | None:
@@ -95,14 +94,17 @@ class _Work:
 
 
 class Resolver:
-    """Resolves entries against arXiv and Semantic Scholar through one cached, rate-limited HTTP layer."""
+    """Resolves entries against the registered sources through one cached, rate-limited HTTP layer."""
 
-    def __init__(self, settings: Settings, progress: ProgressSink | None = None) -> None:
+    def __init__(
+        self, settings: Settings, progress: ProgressSink | None = None, sources: Sequence[type[Source]] | None = None
+    ) -> None:
+        """``sources``: the source classes to ask (default: those registered, `readlist.sources.source_classes`)."""
         self.settings = settings
         self.progress = progress
         self._http = Http(settings)
-        self._arxiv = ArxivClient(self._http, settings.arxiv_url)
-        self._s2 = S2Client(self._http, settings.s2_url, settings.s2_api_key)
+        classes = source_classes() if sources is None else sorted(sources, key=lambda c: c.order)
+        self.sources = [cls(settings, self._http) for cls in classes]
         self._work: list[_Work] = []
         self._abandoned = False  # interrupted: worker threads may still be finishing a request
 
@@ -113,6 +115,8 @@ class Resolver:
 
     def close(self) -> None:
         if not self._abandoned:  # else a worker may still use the session; the process is about to end
+            for source in self.sources:
+                source.close()
             self._http.close()
 
     def resolve(self, entries: Sequence[Entry]) -> list[Outcome]:
@@ -123,15 +127,15 @@ class Resolver:
         work = self._work = [_Work(e) for e in entries]
         if self.progress:
             self.progress.start(len(work))
-        pools = ThreadPoolExecutor(1, "arxiv"), ThreadPoolExecutor(1, "s2")
+        pools = {s.name: ThreadPoolExecutor(1, s.name) for s in self.sources}
         try:
-            _Run(self, work, *pools).run()
+            _Run(self, work, pools).run()
         except BaseException:
             self._abandoned = True
-            for pool in pools:
+            for pool in pools.values():
                 pool.shutdown(wait=False, cancel_futures=True)
             raise
-        for pool in pools:
+        for pool in pools.values():
             pool.shutdown()
         if self.progress:
             self.progress.update(self.stats)
@@ -149,191 +153,258 @@ class Resolver:
                 self.progress.advance(n)
 
 
-class _Run:
-    """The state of one ``Resolver.resolve`` call."""
+Jobs = list[tuple[list[str], Future[T]]]  # chunks asked, each with its job
+Answers = tuple[dict[str, Record | None], dict[str, str]]  # records by arXiv id, and why the ids of failed chunks
 
-    def __init__(
-        self, resolver: Resolver, work: list[_Work], arxiv_pool: ThreadPoolExecutor, s2_pool: ThreadPoolExecutor
-    ) -> None:
+
+class _Run:
+    """The state of one ``Resolver.resolve`` call: identifier lookups, then title searches source by source (each
+    asked while the one before is still answering), then the completion of matched records."""
+
+    def __init__(self, resolver: Resolver, work: list[_Work], pools: dict[str, ThreadPoolExecutor]) -> None:
         self.r = resolver
+        self.sources = resolver.sources
         self.work = work
-        self.arxiv_pool = arxiv_pool
-        self.s2_pool = s2_pool
+        self.pools = pools
+        n = len(self.sources)
+        self.waiting: list[dict[str, list[_Work]]] = [{} for _ in range(n)]  # titles not yet asked, per source
+        self.asked: list[dict[str, list[_Work]]] = [{} for _ in range(n)]  # titles asked, per source
+        self.title_jobs: list[Jobs[list[Record]]] = [[] for _ in range(n)]
+        # identifier lookups not yet collected: (source position, scheme, entries by identifier, jobs)
+        self.id_jobs: list[tuple[int, str, dict[str, list[_Work]], Jobs[dict[str, Record]]]] = []
 
     def run(self) -> None:
-        by_id: dict[str, list[_Work]] = defaultdict(list)
-        by_doi: dict[str, list[_Work]] = defaultdict(list)
+        by_id: dict[str, dict[str, list[_Work]]] = {scheme: defaultdict(list) for scheme in SCHEMES}
         by_title: dict[str, list[_Work]] = defaultdict(list)
         for w in self.work:
             e = w.entry
             if e.arxiv_id:
-                by_id[bare_arxiv_id(e.arxiv_id)].append(w)
+                by_id["arxiv"][bare_arxiv_id(e.arxiv_id)].append(w)
             elif e.doi:
-                by_doi[e.doi.lower()].append(w)
+                by_id["doi"][e.doi.lower()].append(w)
             elif e.title and normalized(e.title):
                 by_title[normalized(e.title)].append(w)
             else:
                 w.outcome = Outcome("unresolved", reason="nothing to look up: no title or identifier")
         self.r._tick(sum(w.outcome is not None for w in self.work))
+        for scheme, keyed in by_id.items():
+            p = self._id_source(scheme, 0)
+            if p is not None:
+                self._look_up(p, scheme, keyed)
+            else:
+                for w in (w for works in keyed.values() for w in works):
+                    self._passed_on(w, 0, None, scheme)
+        for key, works in by_title.items():
+            self._queue_titles(0, key, works)
+        for p in range(len(self.sources)):
+            self._flush(p)
+        while self.id_jobs:
+            self._collect_ids(*self.id_jobs.pop(0))
+        for p in range(len(self.sources)):
+            self._collect_titles(p)
+        self._complete()
 
-        doi_jobs = self._submit(self.s2_pool, self.r._s2.batch, [f"DOI:{d}" for d in by_doi], S2_BATCH)
-        id_jobs = self._submit(self.arxiv_pool, self.r._arxiv.fetch_ids, list(by_id), IDS_PER_FETCH)
-        titles = [group[0].entry.title or key for key, group in by_title.items()]
-        title_jobs = self._submit(self.arxiv_pool, self.r._arxiv.search_titles, titles, TITLES_PER_SEARCH)
+    def _submit(self, p: int, call: Callable[[list[str]], T], items: list[str], size: int) -> Jobs[T]:
+        pool = self.pools[self.sources[p].name]
+        return [
+            (chunk, pool.submit(call, chunk)) for chunk in (items[i : i + size] for i in range(0, len(items), size))
+        ]
 
-        fallbacks: dict[str, tuple[list[_Work], Future[Record | None]]] = {}
-        self._collect_ids(id_jobs, by_id)
-        self._collect_titles(title_jobs, by_title, fallbacks)
-        self._collect_dois(doi_jobs, by_doi, fallbacks)
-        self._collect_fallbacks(fallbacks)
-        self._complete_arxiv_and_enrich()
-
-    def _submit(
-        self, pool: ThreadPoolExecutor, call: Callable[[list[str]], T], items: list[str], size: int
-    ) -> list[tuple[list[str], Future[T]]]:
-        return [(chunk, pool.submit(call, chunk)) for chunk in _chunks(items, size)]
-
-    def _settle(self, works: Iterable[_Work], outcome: Outcome) -> None:
-        works = [w for w in works if w.outcome is None]
-        for w in works:
+    def _settle(self, w: _Work, outcome: Outcome) -> None:
+        if w.outcome is None:
             w.outcome = replace(outcome)  # one object per entry: callers may change theirs
-        self.r._tick(len(works))
+            self.r._tick(1)
 
-    def _pending(self, works: Iterable[_Work], source: str, exc: Exception) -> None:
-        self._settle(works, Outcome("pending", reason=_failure(source, exc)))
-
-    def _decide(self, w: _Work, records: Sequence[Record], titles: Sequence[str] | None = None) -> Outcome:
-        """Score the records whose title is near the entry's (``titles``: their normalized titles, when the caller
-        compares one search's records with many entries) and decide."""
+    def _decide(self, w: _Work, records: Sequence[Record], titles: Sequence[str]) -> Outcome:
+        """Score the records whose normalized title (``titles``) is near the entry's, and decide."""
         entry = w.entry
         if entry.title:
-            titles = titles if titles is not None else [normalized(r.title) for r in records]
             near = process.extract(
                 normalized(entry.title), titles, scorer=fuzz.ratio, score_cutoff=100 * MIN_TITLE_SIMILARITY, limit=None
             )
             records = [records[i] for i in sorted(i for _, _, i in near)]  # in search order: it breaks score ties
         w.candidates += (score(entry, r) for r in records)
-        return decide(entry, w.candidates)
+        outcome = decide(entry, w.candidates)
+        if outcome.reason == NO_CANDIDATE and w.searched_by:
+            outcome.reason = f"no candidate: {_names(w.searched_by)} have no record with a similar title"
+        return outcome
 
-    def _collect_ids(self, jobs, by_id: dict[str, list[_Work]]) -> None:
-        found, failed = self._gather(jobs, _result, "arXiv")
-        for arxiv_id, works in by_id.items():
-            for w in works:
-                if arxiv_id in failed:
-                    self._settle([w], Outcome("pending", reason=failed[arxiv_id]))
-                elif (record := found.get(arxiv_id)) is None:
-                    self._settle([w], Outcome("unresolved", reason=f"arXiv has no paper {w.entry.arxiv_id}"))
-                else:
-                    self._settle([w], self._decide(w, [record]))
+    # -- identifiers -----------------------------------------------------------------------------
 
-    def _collect_titles(self, jobs, by_title: dict[str, list[_Work]], fallbacks) -> None:
+    def _id_source(self, scheme: str, start: int) -> int | None:
+        """The position of the first source from ``start`` on that looks up ``scheme`` identifiers."""
+        return next((i for i in range(start, len(self.sources)) if scheme in self.sources[i].id_schemes), None)
+
+    def _look_up(self, p: int, scheme: str, keyed: dict[str, list[_Work]]) -> None:
+        """Ask source ``p`` for these entries' identifiers."""
+        source = self.sources[p]
+
+        def fetch(chunk: list[str]) -> dict[str, Record]:
+            return source.fetch_ids(scheme, chunk)
+
+        self.id_jobs.append((p, scheme, keyed, self._submit(p, fetch, list(keyed), source.ids_per_lookup)))
+
+    def _passed_on(self, w: _Work, p: int, source: str | None, scheme: str) -> None:
+        """An entry no source found by its identifier: to the title searches from position ``p`` on."""
+        if w.entry.title and normalized(w.entry.title):
+            self._queue_titles(p, normalized(w.entry.title), [w])
+        else:
+            ident = getattr(w.entry, SCHEMES[scheme])
+            reason = f"{source} has no paper {ident}" if source else f"no source looks up {scheme} identifiers"
+            self._settle(w, Outcome("unresolved", reason=reason))
+
+    def _collect_ids(self, p: int, scheme: str, keyed: dict[str, list[_Work]], jobs: Jobs[dict[str, Record]]) -> None:
+        source = self.sources[p]
+        missing: dict[str, list[_Work]] = {}
         for chunk, job in jobs:
-            keys = [normalized(t) for t in chunk]
-            try:
-                records = job.result()
-            except (NetworkError, ApiError) as exc:
-                self._pending((w for k in keys for w in by_title[k]), "arXiv", exc)
-                continue
-            titles = [normalized(r.title) for r in records]
-            for key in keys:
-                for w in by_title[key]:
-                    outcome = self._decide(w, records, titles)
-                    if outcome.status != "matched":
-                        self._fall_back(w, fallbacks)
-                    else:
-                        self._settle([w], outcome)
-
-    def _fall_back(self, w: _Work, fallbacks: dict[str, tuple[list[_Work], Future[Record | None]]]) -> None:
-        """Ask Semantic Scholar for the closest title (papers with no arXiv version resolve this way)."""
-        key = normalized(w.entry.title or "")
-        if key not in fallbacks:
-            fallbacks[key] = ([], self.s2_pool.submit(self.r._s2.match_title, w.entry.title or key))
-        fallbacks[key][0].append(w)
-
-    def _collect_dois(self, jobs, by_doi: dict[str, list[_Work]], fallbacks) -> None:
-        for chunk, job in jobs:
-            dois = [i.removeprefix("DOI:") for i in chunk]
             try:
                 found = job.result()
             except (NetworkError, ApiError) as exc:
-                self._pending((w for d in dois for w in by_doi[d]), "Semantic Scholar", exc)
+                for w in (w for key in chunk for w in keyed[key]):
+                    self._settle(w, Outcome("pending", reason=_failure(source.label, exc)))
                 continue
-            for doi, record in zip(dois, found, strict=False):
-                for w in by_doi[doi]:
-                    if record is not None:
-                        self._accept_s2(w, [record])
-                    elif w.entry.title:
-                        self._fall_back(w, fallbacks)
-                    else:
-                        self._settle([w], Outcome("unresolved", reason=f"Semantic Scholar has no paper {doi}"))
-
-    def _collect_fallbacks(self, fallbacks: dict[str, tuple[list[_Work], Future[Record | None]]]) -> None:
-        for works, job in fallbacks.values():
-            try:
-                record = job.result()
-            except (NetworkError, ApiError) as exc:
-                self._pending(works, "Semantic Scholar", exc)
-                continue
-            for w in works:
-                if record is None:
-                    earlier = decide(w.entry, w.candidates)
-                    reason = NO_CANDIDATE if not w.candidates else earlier.reason
-                    self._settle([w], replace(earlier, reason=reason))
+            for key in chunk:
+                record = found.get(key)
+                if record is not None:
+                    for w in keyed[key]:
+                        self._settle(w, self._decide(w, [record], [normalized(record.title)]))
+                elif scheme in source.authority:  # the registry of these identifiers: the paper does not exist
+                    for w in keyed[key]:
+                        ident = getattr(w.entry, SCHEMES[scheme])
+                        self._settle(w, Outcome("unresolved", reason=f"{source.label} has no paper {ident}"))
                 else:
-                    self._accept_s2(w, [record])
+                    missing[key] = keyed[key]
+        nxt = self._id_source(scheme, p + 1)
+        if nxt is not None and missing:
+            self._look_up(nxt, scheme, missing)
+            return
+        for works in missing.values():
+            for w in works:
+                self._passed_on(w, p, source.label, scheme)
 
-    def _accept_s2(self, w: _Work, records: list[Record]) -> None:
-        """Decide on Semantic Scholar's answer; a match naming an arXiv id still gets the arXiv record later."""
-        outcome = self._decide(w, records)
-        if outcome.status == "matched" and outcome.record and outcome.record.source == "s2":
-            w.s2_record = outcome.record
-            w.needs_arxiv = bare_arxiv_id(outcome.record.arxiv_id) if outcome.record.arxiv_id else None
-        self._settle([w], outcome)
+    # -- titles ----------------------------------------------------------------------------------
 
-    def _complete_arxiv_and_enrich(self) -> None:
-        """Fetch the arXiv records Semantic Scholar pointed to while the S2 enrichment batch runs on the other host.
+    def _queue_titles(self, start: int, key: str, works: list[_Work]) -> None:
+        """Entries of one normalized title go to the first source from ``start`` on that searches titles (with
+        none left, they are decided on the candidates they have)."""
+        p = next((i for i in range(start, len(self.sources)) if self.sources[i].titles_per_search), None)
+        if p is None:
+            for w in works:
+                self._settle(w, self._decide(w, [], []))
+            return
+        if key in self.asked[p]:  # asked already (and not collected yet: sources are collected in order)
+            self.asked[p][key] += works
+            return
+        self.waiting[p].setdefault(key, []).extend(works)
+        if len(self.waiting[p]) >= self.sources[p].titles_per_search:
+            self._flush(p)
 
-        An arXiv match gets S2's publication data (DOI, venue, ...) merged in; an S2 match gets the arXiv record
-        as its base. A failure here leaves the entry pending with the match kept, to be completed next run.
-        """
-        matched = [w for w in self.work if w.outcome and w.outcome.status == "matched" and w.outcome.record]
-        to_enrich = sorted({bare_arxiv_id(w.outcome.record.arxiv_id) for w in matched if self._needs_enrichment(w)})
-        to_fetch = sorted({w.needs_arxiv for w in matched if w.needs_arxiv})
-        enrich_jobs = self._submit(self.s2_pool, self.r._s2.batch, [f"ARXIV:{i}" for i in to_enrich], S2_BATCH)
-        fetch_jobs = self._submit(self.arxiv_pool, self.r._arxiv.fetch_ids, to_fetch, IDS_PER_FETCH)
-        fetched, fetch_failed = self._gather(fetch_jobs, _result, "arXiv")
-        enriched, enrich_failed = self._gather(enrich_jobs, self._by_arxiv_id, "Semantic Scholar (enrichment)")
-        for w in matched:
-            outcome = w.outcome
-            assert outcome is not None and outcome.record is not None
-            if w.s2_record is not None:
-                key, failed = w.needs_arxiv, fetch_failed
-                record = merge(fetched.get(key) or w.s2_record if key else w.s2_record, w.s2_record)
-            else:
-                key = bare_arxiv_id(outcome.record.arxiv_id) if outcome.record.arxiv_id else None
-                failed, record = enrich_failed, merge(outcome.record, enriched.get(key) if key else None)
-            if key in failed:
-                w.outcome = replace(outcome, status="pending", reason=failed[key])
-            else:
-                w.outcome = replace(outcome, record=record)
-            w.complete = True
+    def _flush(self, p: int) -> None:
+        """Ask source ``p`` for the titles waiting for it."""
+        source, waiting = self.sources[p], self.waiting[p]
+        if not waiting:
+            return
+        self.waiting[p] = {}
+        for key, works in waiting.items():
+            self.asked[p].setdefault(key, []).extend(works)
+
+        def search(chunk: list[str]) -> list[Record]:
+            records = source.search_titles([waiting[k][0].entry.title or k for k in chunk])
+            if source.searches_abstracts:
+                abstracts = [w.entry.abstract for k in chunk for w in waiting[k] if w.entry.abstract]
+                seen = {(r.arxiv_id, r.doi, r.title) for r in records}
+                more = source.search_abstracts(abstracts) if abstracts else []
+                records += [r for r in more if (r.arxiv_id, r.doi, r.title) not in seen]
+            return records
+
+        self.title_jobs[p] += self._submit(p, search, list(waiting), source.titles_per_search)
+
+    def _collect_titles(self, p: int) -> None:
+        source = self.sources[p]
+        self._flush(p)
+        last = not any(s.titles_per_search for s in self.sources[p + 1 :])
+        for chunk, job in self.title_jobs[p]:
+            works = [w for key in chunk for w in self.asked[p][key]]
+            try:
+                records = job.result()
+            except (NetworkError, ApiError) as exc:
+                for w in works:
+                    self._settle(w, Outcome("pending", reason=_failure(source.label, exc)))
+                continue
+            titles = [normalized(r.title) for r in records]
+            for key in chunk:
+                for w in self.asked[p][key]:
+                    w.searched_by.append(source.label)
+                    outcome = self._decide(w, records, titles)
+                    if outcome.status == "matched" or last:
+                        self._settle(w, outcome)
+                    else:  # the next source is asked as soon as it has a batch (at once, one title at a time)
+                        self._queue_titles(p + 1, key, [w])
+
+    # -- completion ------------------------------------------------------------------------------
+
+    def _complete(self) -> None:
+        """Complete every match: a record from a source that does not look up arXiv ids gets the record of the
+        first that does as its base, and every enriching source's record of the paper is merged in (`complete`),
+        both fetched in batches, at once on each source's thread. A failure here leaves the entry pending with
+        the match kept, to be completed next run."""
+        matched = [(w, w.outcome.record) for w in self.work if w.outcome and w.outcome.status == "matched"]
+        base_at = self._id_source("arxiv", 0)
+        own_base = {s.name for s in self.sources if "arxiv" in s.id_schemes}  # their records are their own base
+        bases: set[str] = set()
+        enrich: dict[int, set[str]] = {i: set() for i, s in enumerate(self.sources) if s.enriches}
+        for _, record in matched:
+            if record is not None and record.arxiv_id:
+                key = bare_arxiv_id(record.arxiv_id)
+                if record.source not in own_base:
+                    bases.add(key)
+                for i in enrich:
+                    if self.sources[i].name != record.source:
+                        enrich[i].add(key)
+        enriching = {i: self._ask_ids(i, ids, self.sources[i].enrich, " (enrichment)") for i, ids in enrich.items()}
+        fetching = self._ask_ids(base_at, bases, self._arxiv_records(base_at), "") if base_at is not None else []
+        enriched = {i: self._gather(jobs) for i, jobs in enriching.items()}
+        fetched = self._gather(fetching)
+        for w, record in matched:
+            if record is not None:
+                self._completed(w, record, record.source not in own_base, fetched, enriched)
+
+    def _arxiv_records(self, p: int) -> Callable[[list[str]], dict[str, Record]]:
+        return lambda chunk: self.sources[p].fetch_ids("arxiv", chunk)
+
+    def _ask_ids(
+        self, p: int, ids: set[str], call: Callable[[list[str]], Mapping[str, Record | None]], role: str
+    ) -> list[tuple[list[str], Future[Mapping[str, Record | None]], str]]:
+        """Ask source ``p`` for these arXiv ids, in batches; each job with the label a failure names."""
+        label = self.sources[p].label + role
+        return [
+            (chunk, job, label) for chunk, job in self._submit(p, call, sorted(ids), self.sources[p].ids_per_lookup)
+        ]
 
     @staticmethod
-    def _needs_enrichment(w: _Work) -> bool:
-        return w.s2_record is None and bool(w.outcome and w.outcome.record and w.outcome.record.arxiv_id)
-
-    @staticmethod
-    def _by_arxiv_id(job: Future[list[Record | None]], chunk: list[str]) -> dict[str, Record | None]:
-        return dict(zip((i.removeprefix("ARXIV:") for i in chunk), job.result(), strict=False))
-
-    def _gather(self, jobs, read, source: str) -> tuple[dict[str, Record | None], dict[str, str]]:
+    def _gather(jobs: list[tuple[list[str], Future[Mapping[str, Record | None]], str]]) -> Answers:
         """Results of chunked jobs keyed by bare arXiv id, and the reason for each id whose chunk failed."""
         found: dict[str, Record | None] = {}
         failed: dict[str, str] = {}
-        for chunk, job in jobs:
+        for chunk, job, label in jobs:
             try:
-                found.update({bare_arxiv_id(k.removeprefix("ARXIV:")): v for k, v in read(job, chunk).items()})
+                found.update({bare_arxiv_id(k): v for k, v in job.result().items()})
             except (NetworkError, ApiError) as exc:
-                reason = _failure(source, exc)
-                failed.update(dict.fromkeys((bare_arxiv_id(i.removeprefix("ARXIV:")) for i in chunk), reason))
+                failed.update(dict.fromkeys(chunk, _failure(label, exc)))
         return found, failed
+
+    def _completed(self, w: _Work, match: Record, based: bool, fetched: Answers, enriched: dict[int, Answers]) -> None:
+        """The match of ``w`` with its base (when ``based``: it needs one) and every enriching source's record."""
+        assert w.outcome is not None
+        key = bare_arxiv_id(match.arxiv_id) if match.arxiv_id else None
+        asked = [fetched] if based else []
+        asked += [answers for i, answers in enriched.items() if self.sources[i].name != match.source]
+        failed = next((answers[1][key] for answers in asked if key in answers[1]), None) if key else None
+        if failed is not None:
+            w.outcome = replace(w.outcome, status="pending", reason=failed)
+        else:
+            record = (fetched[0].get(key) if based and key else None) or match
+            for i, answers in enriched.items():
+                record = complete(record, match if self.sources[i].name == match.source else answers[0].get(key or ""))
+            w.outcome = replace(w.outcome, record=record if enriched else complete(record, None))
+        w.complete = True
