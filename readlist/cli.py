@@ -696,8 +696,8 @@ def cache_info(ctx: Context) -> None:
     Example:
       readlist cache info
     """
-    from readlist.resolve.http import EXPIRY_LABELS
-    from readlist.resolve.http import cache_info as info
+    from readlist.resolve.cache import EXPIRY_LABELS
+    from readlist.resolve.cache import cache_info as info
 
     found = info(ctx.settings())
     hosts = ", ".join(f"{host} {n}" for host, n in found["hosts"].items()) or "none"
@@ -735,7 +735,7 @@ def cache_clear(ctx: Context) -> None:
     Example:
       readlist cache clear
     """
-    from readlist.resolve.http import cache_clear as clear
+    from readlist.resolve.cache import cache_clear as clear
 
     click.echo(f"removed {plural(clear(ctx.settings()), 'cached response')}")
 

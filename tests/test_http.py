@@ -14,7 +14,8 @@ from requests_cache import SQLiteCache
 
 from readlist.config import Settings
 from readlist.errors import ApiError, NetworkError
-from readlist.resolve.http import Http, cache_clear, cache_info
+from readlist.resolve.cache import cache_clear, cache_info
+from readlist.resolve.http import Http
 from tests.conftest import http_for
 from tests.fakeserver import FakeServer
 

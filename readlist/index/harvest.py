@@ -22,7 +22,8 @@ from readlist.errors import NetworkError, ReadlistError
 from readlist.index.oai import FORMATS, OaiError, Page, parse_page
 from readlist.index.progress import Meter
 from readlist.index.schema import Writer, facts, now, open_index, set_facts, writer_lock
-from readlist.resolve.http import Http, Service, never_kept
+from readlist.resolve.cache import never_kept
+from readlist.resolve.http import Http, Service
 
 MAX_RESTARTS = 3  # badResumptionToken answers a harvest restarts after; the next one ends it
 MAX_RETRIES = 8  # per request: 503 + Retry-After is routine flow control when harvesting

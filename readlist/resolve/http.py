@@ -2,21 +2,7 @@
 
 Each API is a `Service` its client declares: where it answers (the base URL), the interval it asks between
 requests, how long its answers are kept, and which answers say that nothing was found. A URL under no declared
-service is asked with no interval and kept as "other".
-
-Cache (requests-cache, SQLite at ``settings.cache``; the path gets ``.sqlite`` appended when it has no suffix).
-Only answers worth keeping are stored: HTTP 200, plus a 404 that a service declares an answer (Semantic Scholar's
-"Title match not found": a real answer, and without it an offline re-run could not tell "no match" from "never
-asked"). 429, 5xx, 400 and every other status are never stored. Expiry (`EXPIRY`, as the built-in services use it):
-
-- arXiv ``id_list`` lookups: 30 days. Metadata of a known id rarely changes; a new version is a reason to refresh
-  but not an urgent one.
-- arXiv searches: 7 days. New papers and new versions (changed titles) appear daily, but a reading list is resolved
-  in sessions, and a week keeps re-runs free.
-- Semantic Scholar: 7 days. Venues, DOIs and publication dates are added as papers get published.
-- Negative answers (an arXiv feed without entries, S2's title-match 404): 1 hour. arXiv sometimes returns transient
-  empty feeds, and a paper missing today may be indexed tomorrow; an hour still makes an immediate re-run free.
-- arXiv's OAI-PMH pages (index updates): never cached. They are read once, into the index, and are megabytes each.
+service is asked with no interval and kept a week (`readlist.resolve.cache` has the cache's policy and file).
 
 Offline mode answers from the cache only, expired entries included, and raises ``NetworkError`` on a miss.
 The S2 key travels in a header spelled ``X-API-Key``, which requests-cache redacts (it compares header names
@@ -45,38 +31,22 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
-from requests_cache import DEFAULT_IGNORED_PARAMS, DO_NOT_CACHE, CachedSession, SQLiteCache
+from requests_cache import DEFAULT_IGNORED_PARAMS, DO_NOT_CACHE, CachedSession
 
 from readlist.config import Settings
 from readlist.errors import ApiError, NetworkError
+from readlist.resolve.cache import EXPIRY, a_week, open_cache
 
 MAX_BODY_BYTES = 20 * 1024 * 1024
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-EXPIRY = {
-    "arxiv ids": timedelta(days=30),
-    "arxiv search": timedelta(days=7),
-    "s2": timedelta(days=7),
-    "other": timedelta(days=7),
-    "negative answers": timedelta(hours=1),
-}
-# what `readlist cache info` calls each expiry
-EXPIRY_LABELS = {
-    "arxiv ids": "arXiv ids",
-    "arxiv search": "arXiv searches",
-    "s2": "Semantic Scholar",
-    "other": "other",
-    "negative answers": "answers that found nothing",
-}
 _RETRYABLE_ERRORS = (
     requests.ConnectionError,
     requests.Timeout,
@@ -85,17 +55,8 @@ _RETRYABLE_ERRORS = (
 )
 
 
-def _a_week(form: Mapping[str, object]) -> timedelta:
-    return EXPIRY["other"]
-
-
 def _nothing_found(response: requests.Response) -> bool:
     return False
-
-
-def never_kept(form: Mapping[str, object]) -> int:
-    """The expiry of a service whose answers are never cached."""
-    return DO_NOT_CACHE
 
 
 @dataclass(frozen=True)
@@ -106,7 +67,7 @@ class Service:
     base_url: str
     interval: float = 0.0  # seconds from the end of one request to the start of the next
     # how long an answer is kept, from the request's parameters and form (DO_NOT_CACHE: never)
-    expiry: Callable[[Mapping[str, object]], timedelta | int] = _a_week
+    expiry: Callable[[Mapping[str, object]], timedelta | int] = a_week
     # whether an answer says that nothing was found: kept an hour only (a 404 among them is kept at all)
     found_nothing: Callable[[requests.Response], bool] = _nothing_found
     limiter: str | None = None  # the service whose rate limit this one shares (None: its own)
@@ -184,18 +145,10 @@ class _Limiter:
         self._next = max(self._next, time.monotonic() + seconds)
 
 
-def _cache_path(settings: Settings) -> Path:
-    return settings.cache if settings.cache.suffix else settings.cache.with_suffix(".sqlite")
-
-
-def _cache(settings: Settings) -> SQLiteCache:
-    return SQLiteCache(_cache_path(settings), wal=True)
-
-
 def _open_session(settings: Settings, worth_caching: Callable[[requests.Response], bool]) -> CachedSession:
     settings.cache.parent.mkdir(parents=True, exist_ok=True)
     return CachedSession(
-        backend=_cache(settings),
+        backend=open_cache(settings),
         allowable_methods=("GET", "POST"),
         allowable_codes=(200, 404),
         filter_fn=worth_caching,
@@ -378,41 +331,3 @@ class Http:
                 response, response.cache_key, datetime.now(UTC) + EXPIRY["negative answers"]
             )
         return response
-
-
-def _cache_files(path: Path) -> list[Path]:
-    return [p for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists()]
-
-
-def cache_info(settings: Settings) -> dict[str, object]:
-    """What the HTTP cache holds: path, size on disk, number of responses per host, and the expiry policy."""
-    policy = dict(EXPIRY)
-    path = _cache_path(settings)
-    if not path.exists():
-        return {"path": str(path), "size_bytes": 0, "responses": 0, "hosts": {}, "expiry": policy}
-    cache = _cache(settings)
-    try:
-        hosts = Counter(urlsplit(r.url).netloc for r in cache.responses.values())
-    finally:
-        cache.close()
-    return {
-        "path": str(path),
-        "size_bytes": sum(p.stat().st_size for p in _cache_files(path)),
-        "responses": sum(hosts.values()),
-        "hosts": dict(hosts),
-        "expiry": policy,
-    }
-
-
-def cache_clear(settings: Settings) -> int:
-    """Remove every cached response; returns how many there were."""
-    path = _cache_path(settings)
-    if not path.exists():
-        return 0
-    cache = _cache(settings)
-    try:
-        count = len(cache.responses)
-        cache.clear()
-    finally:
-        cache.close()
-    return count

@@ -19,7 +19,8 @@ from readlist.config import Settings
 from readlist.errors import ApiError
 from readlist.identifiers import normalize_doi, parse_identifier
 from readlist.model import Record
-from readlist.resolve.http import EXPIRY, Http, Service
+from readlist.resolve.cache import EXPIRY
+from readlist.resolve.http import Http, Service
 from readlist.sources.base import Source
 from readlist.text import normalized, strip_latex
 

@@ -17,7 +17,8 @@ from readlist.config import Settings
 from readlist.errors import ApiError
 from readlist.identifiers import normalize_doi
 from readlist.model import Record
-from readlist.resolve.http import EXPIRY, Http, Service
+from readlist.resolve.cache import EXPIRY
+from readlist.resolve.http import Http, Service
 from readlist.sources.base import Source
 
 FIELDS = "externalIds,title,authors,venue,publicationVenue,year,publicationDate,journal,publicationTypes,abstract,url"

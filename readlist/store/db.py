@@ -9,7 +9,6 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 
 from readlist.errors import ReadlistError
 
@@ -74,6 +73,8 @@ def transaction(conn: sqlite3.Connection, path: object, bulk: bool = False) -> I
 
 def now() -> str:
     """The time stamp of a change: UTC, to the second."""
+    from datetime import UTC, datetime  # not for `readlist list` and `export` (start-up)
+
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

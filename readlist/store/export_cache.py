@@ -3,7 +3,6 @@ instead of rendering every paper again."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import TYPE_CHECKING
@@ -26,6 +25,8 @@ def _query(
     stored ``fmt`` text rendered with ``variant`` if there is one (``missing``: only papers without)."""
     conditions, args = conditions_of(**filters)
     if keys is not None:
+        import json  # only for `export --aux` (start-up of a plain export)
+
         conditions.append("p.key IN (SELECT value FROM json_each(?))")
         args.append(json.dumps(sorted(keys)))
     if missing:

@@ -3,13 +3,11 @@ citation key or identifier."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from readlist.errors import ReadlistError
-from readlist.identifiers import parse_identifier
 from readlist.states import DUPLICATE, READ_STATES, STATUSES
 
 # What `readlist list` prints for a paper, formatted by SQLite over the row (the one place it is written):
@@ -21,9 +19,9 @@ LISTING_LINE = (
 )
 
 
-@dataclass(frozen=True)
-class Filters:
-    """Which papers a command acts on; every field narrows the selection."""
+class Filters(NamedTuple):
+    """Which papers a command acts on; every field narrows the selection. (A named tuple, not a dataclass: the
+    program's fast `list` does not import dataclasses.)"""
 
     status: str | None = None
     tag: str | None = None
@@ -34,7 +32,7 @@ class Filters:
         return where(**self.as_dict())
 
     def as_dict(self) -> dict[str, str | None]:
-        return {"status": self.status, "tag": self.tag, "state": self.state, "search": self.search}
+        return self._asdict()
 
 
 def where(
@@ -145,6 +143,8 @@ def lookup(conn: sqlite3.Connection, ref: str) -> int:
     found = find_paper(conn, ref)
     if found is not None:
         return found
+    from readlist.identifiers import parse_identifier  # not for keys and numbers (start-up of `readlist read KEY`)
+
     ident = parse_identifier(ref)
     if ident:
         column = "arxiv_id" if ident.scheme == "arxiv" else "doi"
@@ -164,6 +164,8 @@ def lookup_many(
     its second, every row (in the order of ``group``)."""
     if not values:
         return {}
+    import json  # not for listing (start-up of `readlist list`)
+
     rows = conn.execute(f"{select}(SELECT value FROM json_each(?)){group}", (*params, json.dumps(list(values))))
     found: dict[object, list[int]] = {}
     for r in rows:
