@@ -8,6 +8,7 @@ import importlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -70,7 +71,7 @@ class AbstractSource(Source):
     order = 10
     titles_per_search = 50
     searches_abstracts = True
-    asked: list[list[str]] = []
+    asked: ClassVar[list[list[str]]] = []
 
     def search_titles(self, titles: Sequence[str]) -> list[Record]:
         return []

@@ -35,6 +35,8 @@ def oai_service(settings: Settings) -> Service:
     """arXiv's OAI-PMH interface, as the HTTP layer asks it: at arXiv's interval (it shares the query API's rate
     limit), never cached (pages are read once, into the index, and are megabytes each)."""
     return Service("oai", settings.oai_url, settings.arxiv_interval, never_kept, limiter="arxiv")
+
+
 # the state of a harvest in progress, in the index's facts (removed when the list is complete)
 STATE = (
     "harvest_url",
