@@ -40,7 +40,7 @@ class PartialDate:
             month, day = text[2:].split("-")
             return cls(None, int(month), int(day))
         nums = [int(p) for p in text[:10].split("-")]
-        return cls(*nums)  # type: ignore[arg-type]
+        return cls(*nums)
 
 
 @dataclass(frozen=True)

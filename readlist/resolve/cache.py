@@ -23,7 +23,8 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from requests_cache import DO_NOT_CACHE, SQLiteCache
+from requests_cache import DO_NOT_CACHE
+from requests_cache.backends.sqlite import SQLiteCache
 
 from readlist.config import Settings
 

@@ -36,6 +36,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -164,7 +165,9 @@ def _refuse_large_body(response: requests.Response, *args: object, **kwargs: obj
     if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         response.close()
         raise ApiError(f"{_where(response.url)}: response of {int(declared)} bytes exceeds the {MAX_BODY_BYTES} cap")
-    if response._content is False:  # not read yet (requests-cache runs the hooks again on read responses)
+    # not read yet (requests-cache runs the hooks again on read responses); requests starts it as False, which its
+    # stubs do not say
+    if response._content is False:  # type: ignore[comparison-overlap]
         body = bytearray()
         for chunk in response.iter_content(65536):
             body += chunk
@@ -220,17 +223,19 @@ class Http:
             self._services.append(service)
             self._limiters.setdefault(service.limiter or service.name, _Limiter(service.interval))
 
-    def get(self, url: str, params: dict | None = None, *, headers: dict | None = None) -> requests.Response:
+    def get(
+        self, url: str, params: dict[str, Any] | None = None, *, headers: dict[str, str] | None = None
+    ) -> requests.Response:
         return self._send("GET", url, params=params, headers=headers)
 
     def post(
         self,
         url: str,
         *,
-        params: dict | None = None,
-        data: dict | None = None,
+        params: dict[str, Any] | None = None,
+        data: dict[str, Any] | None = None,
         json: object | None = None,
-        headers: dict | None = None,
+        headers: dict[str, str] | None = None,
     ) -> requests.Response:
         return self._send("POST", url, params=params, data=data, json=json, headers=headers)
 
@@ -263,14 +268,14 @@ class Http:
         url: str,
         *,
         headers: dict[str, str] | None = None,
-        params: dict[str, object] | None = None,
-        data: dict[str, object] | None = None,
+        params: dict[str, Any] | None = None,
+        data: dict[str, Any] | None = None,
         **kwargs: object,
     ) -> requests.Response:
         service = self._service(url)
         expiry = service.expiry({**(params or {}), **(data or {})})
-        options = {**kwargs, "params": params, "data": data, "headers": headers, "timeout": self._timeout,
-                   "expire_after": expiry}  # fmt: skip
+        options: dict[str, Any] = {**kwargs, "params": params, "data": data, "headers": headers}
+        options |= {"timeout": self._timeout, "expire_after": expiry}
         cached = self._session.request(method, url, only_if_cached=True, **options)
         if cached.status_code != 504:  # requests-cache's "not cached (or expired)"; a real 504 is never stored
             self.stats.add(cache_hits=1)
@@ -315,19 +320,18 @@ class Http:
         if asked is not None:
             if asked > self.max_wait:
                 raise NetworkError(
-                    f"{method} {_where(url)} answered HTTP {response.status_code}"  # type: ignore[union-attr]
+                    f"{method} {_where(url)} answered HTTP {response.status_code if response is not None else ''}"
                     f" and asked to retry after {asked:.0f} s; try again later"
                 )
             return asked
         base = max(2 * limiter.interval, 0.02)
-        return min(self.max_wait, base * 2**attempt) * random.uniform(0.5, 1.0)
+        return min(self.max_wait, base * 2.0**attempt) * random.uniform(0.5, 1.0)
 
     def _checked(self, response: requests.Response, service: Service, cached: bool) -> requests.Response:
         if len(response.content) > MAX_BODY_BYTES:
             self.discard(response)
             raise ApiError(f"{_where(response.url)}: response exceeds the {MAX_BODY_BYTES} byte cap")
         if cached and getattr(response, "cache_key", None) and service.found_nothing(response):
-            self._session.cache.save_response(
-                response, response.cache_key, datetime.now(UTC) + EXPIRY["negative answers"]
-            )
+            key = response.cache_key  # type: ignore[attr-defined]  # requests-cache's (its CachedResponse)
+            self._session.cache.save_response(response, key, datetime.now(UTC) + EXPIRY["negative answers"])
         return response

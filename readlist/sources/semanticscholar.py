@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -32,7 +33,7 @@ def _clean(value: object) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
-def paper_record(paper: dict) -> Record:
+def paper_record(paper: dict[str, Any]) -> Record:
     """Map one S2 paper object (any subset of ``FIELDS``) to a Record."""
     ids = paper.get("externalIds") or {}
     doi = _clean(ids.get("DOI"))

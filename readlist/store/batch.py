@@ -12,8 +12,7 @@ from readlist.model import Entry, Outcome
 from readlist.store import citekeys
 from readlist.store.db import now
 from readlist.store.identity import Found, Identities, entry_bib, record_json
-from readlist.store.layers import compose, entry_layer
-from readlist.store.loading import Layer
+from readlist.store.layers import Layer, compose, entry_layer
 from readlist.store.merging import evidence_json
 from readlist.store.queries import KEY_HOLDERS, key_holder, lookup_many
 from readlist.store.writes import write_states
@@ -104,7 +103,7 @@ class Batch:
             key, origin, base = entry.key, "bib", None
         else:
             ident = citekeys.identifier_key(entry.arxiv_id, entry.doi)
-            base = key_base(self.key_pattern, entry.title, entry.authors, v["year"], ident)  # type: ignore[arg-type]
+            base = key_base(self.key_pattern, entry.title, entry.authors, v["year"], ident)
             key, origin = unique_key(base, self.taken), "provisional"
             if entry.key:
                 self.warnings.append(

@@ -24,7 +24,12 @@ def parts_text(parts: Sequence[Parts]) -> list[str]:
 
 def name_parts(stored: Sequence[object]) -> list[Parts | None]:
     """The stored parts of a paper's authors, None where a source gave only a display name."""
-    return [Parts(*s.split(_PART)) if isinstance(s, str) else None for s in stored]
+    return [_parts(s) if isinstance(s, str) else None for s in stored]
+
+
+def _parts(stored: str) -> Parts:
+    first, von, last, jr = stored.split(_PART)
+    return Parts(first, von, last, jr)
 
 
 def aliases(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[str]]:

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 
 from readlist.model import BibRecord, Entry, Record
 from readlist.similarity import DIFFERENT_ABSTRACTS, abstract_similarity
-from readlist.store.layers import compose
-from readlist.store.loading import Layer
+from readlist.store.layers import Layer, compose
 from readlist.store.queries import lookup_many
 from readlist.text import normalized
 
@@ -146,12 +145,12 @@ class Identities:
             if paper_id in self.layers:
                 record, layers = self.layers[paper_id]
                 v = compose(record, layers).values
-                facts = _Facts(v["arxiv_id"], v["doi"], v["year"], v["abstract"], self.bib(paper_id))  # type: ignore[arg-type]
+                facts = _Facts(v["arxiv_id"], v["doi"], v["year"], v["abstract"], self.bib(paper_id))
             else:
                 row = self.conn.execute(
                     "SELECT arxiv_id, doi, year, abstract FROM papers WHERE id = ?", (paper_id,)
                 ).fetchone()  # fmt: skip
-                facts = _Facts(*row, self.bib(paper_id))
+                facts = _Facts(row[0], row[1], row[2], row[3], self.bib(paper_id))
             self.facts[paper_id] = facts
         return facts
 
@@ -184,7 +183,7 @@ class Identities:
         """A new paper (its first layer, and the .bib entry it carries)."""
         self.layers[paper_id] = (None, [layer])
         self.bibs[paper_id] = bib
-        self._index(paper_id, layer.get("arxiv_id"), layer.get("doi"))  # type: ignore[arg-type]
+        self._index(paper_id, layer.get("arxiv_id"), layer.get("doi"))
         self.own_titles[paper_id] = title_norm
         self._title(paper_id, title_norm)
         if layer.get("title"):

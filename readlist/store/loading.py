@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
-from typing import Any
 
 from readlist.errors import ReadlistError
 from readlist.model import BibRecord, Candidate, Duplicate, Entry, Note, Paper, PartialDate, Record, Source
 from readlist.store import bibrecords
-from readlist.store.layers import compose, disagreements
+from readlist.store.layers import Layer, compose, disagreements
 from readlist.store.queries import Filters
 
 CHUNK = 500  # papers loaded at a time
@@ -19,8 +18,6 @@ _PAPER_COLUMNS = (
     "id key title abstract year date arxiv_id arxiv_version primary_class doi s2_id entry_type venue journal "
     "volume pages url author_count status evidence state state_changed_at added_at fields key_origin bib"
 ).split()
-
-Layer = dict[str, Any]  # what one source said about a paper (`layers.entry_layer`), as stored
 
 
 def load(conn: sqlite3.Connection, ids: Sequence[int]) -> Iterator[Paper]:

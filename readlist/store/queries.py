@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Collection, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from readlist.errors import ReadlistError
 from readlist.states import DUPLICATE, READ_STATES, STATUSES
@@ -159,7 +159,7 @@ def lookup(conn: sqlite3.Connection, ref: str) -> int:
 
 def lookup_many(
     conn: sqlite3.Connection, select: str, values: Collection[object], group: str = "", params: Sequence[object] = ()
-) -> dict[object, list[int]]:
+) -> dict[Any, list[int]]:
     """``select`` (``... WHERE column IN ``, after ``params``) over ``values`` in one query: its first column ->
     its second, every row (in the order of ``group``)."""
     if not values:
@@ -167,7 +167,7 @@ def lookup_many(
     import json  # not for listing (start-up of `readlist list`)
 
     rows = conn.execute(f"{select}(SELECT value FROM json_each(?)){group}", (*params, json.dumps(list(values))))
-    found: dict[object, list[int]] = {}
+    found: dict[Any, list[int]] = {}
     for r in rows:
         found.setdefault(r[0], []).append(r[1])
     return found
