@@ -26,7 +26,7 @@ from bench import (
 )
 from synth import PROBE_WORD
 
-from readlist.store.sql import listing_query
+from readlist.store.queries import listing_query
 
 TOOLS_DIR = REPO / ".tools"
 # pubs 0.9 imports bibtexparser 1's API and pyparsing without declaring them.

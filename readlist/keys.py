@@ -150,7 +150,7 @@ _FORBIDDEN = set(' ,{}()=#%"\\')
 def key_refusal(key: str) -> str | None:
     """Why ``key`` cannot be a citation key, or None. A key is ASCII without spaces or BibTeX's special characters,
     and never reads as another way to name a paper (a number, an arXiv id, a DOI): `show 12` must mean one paper."""
-    from readlist.ingest.identifiers import parse_identifier
+    from readlist.identifiers import parse_identifier
 
     if not key or not key.isascii() or _FORBIDDEN & set(key):
         return 'a key is ASCII, without spaces or , { } ( ) = # % " \\'

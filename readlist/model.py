@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
-
-if TYPE_CHECKING:
-    from readlist.ingest.names import Parts as NameParts
+from typing import Literal
 
 Status = Literal["pending", "matched", "needs-review", "unresolved"]
 ReadState = Literal["unread", "reading", "read"]
@@ -43,7 +40,30 @@ class PartialDate:
             month, day = text[2:].split("-")
             return cls(None, int(month), int(day))
         nums = [int(p) for p in text[:10].split("-")]
-        return cls(*nums)  # type: ignore[arg-type]
+        return cls(*nums)
+
+
+@dataclass(frozen=True)
+class Parts:
+    """A name split into BibTeX's four parts (raw LaTeX, or text once decoded); ``useprefix`` from biblatex's
+    extended name format."""
+
+    first: str = ""
+    von: str = ""
+    last: str = ""
+    jr: str = ""
+    useprefix: bool | None = None
+
+    @property
+    def display(self) -> str:
+        """ "First von Last, Jr"."""
+        out = " ".join(p for p in (self.first, self.von, self.last) if p)
+        return f"{out}, {self.jr}" if self.jr else out
+
+    @property
+    def family(self) -> str:
+        """The family name with its particle ("van den Oord"), as Zotero keeps it."""
+        return f"{self.von} {self.last}".strip()
 
 
 @dataclass
@@ -99,7 +119,7 @@ class Entry:
     tags: list[str] = field(default_factory=list)
     state: str | None = None
     bib: BibRecord | None = None  # the .bib entry as written (a .bib import)
-    author_parts: list[NameParts] = field(default_factory=list)  # the names' parts, as the .bib gave them
+    author_parts: list[Parts] = field(default_factory=list)  # the names' parts, as the .bib gave them
     label: str | None = None  # what to call an entry without a title (its venue, or its key)
 
 
@@ -206,7 +226,7 @@ class Paper:
     sources: list[Source] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
     bib: BibRecord | None = None  # the imported .bib entry it carries, as written (its record for export)
-    author_parts: list[NameParts | None] = field(default_factory=list)  # per author, when the source split it
+    author_parts: list[Parts | None] = field(default_factory=list)  # per author, when the source split it
     aliases: list[str] = field(default_factory=list)  # other keys that name it (merged, exported, a .bib's)
     duplicates: list[Duplicate] = field(default_factory=list)  # papers flagged as possibly the same one
 

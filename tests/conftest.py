@@ -11,12 +11,14 @@ import sys
 import sysconfig
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
 
 from readlist.config import Settings
 from readlist.resolve.http import Http
+from readlist.sources import arxiv, semanticscholar
 from tests.fakeserver import FakeServer
 from tests.paths import REPO
 
@@ -74,8 +76,13 @@ def fake_settings(tmp_path: Path, fake_server: FakeServer) -> Settings:
     )
 
 
+def http_for(settings: Settings, **options: Any) -> Http:
+    """An ``Http`` that asks arXiv and Semantic Scholar as their sources declare them (`Service`)."""
+    return Http(settings, [arxiv.service(settings), semanticscholar.service(settings)], **options)
+
+
 @pytest.fixture
 def http(fake_settings: Settings) -> Iterator[Http]:
-    """An ``Http`` on ``fake_settings``, closed after the test."""
-    with Http(fake_settings) as client:
+    """An ``Http`` on ``fake_settings`` (`http_for`), closed after the test."""
+    with http_for(fake_settings) as client:
         yield client

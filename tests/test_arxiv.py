@@ -8,8 +8,9 @@ import pytest
 
 from readlist.errors import ApiError
 from readlist.model import Record
-from readlist.resolve.arxiv import ArxivClient, parse_feed, title_phrase
 from readlist.resolve.http import Http
+from readlist.sources.arxiv import ArxivClient, parse_feed, title_phrase
+from tests.conftest import http_for
 from tests.fakeserver import FakeServer
 from tests.fakeserver.arxiv import BILLION_LAUGHS, EXTERNAL_ENTITY, MALFORMED
 from tests.paths import SAMPLES
@@ -198,7 +199,7 @@ def test_classic_and_2026_feeds_parse_to_the_same_records(client: ArxivClient, f
     modern = client.fetch_ids(ids)
     fake_server.classic = True
     settings = dataclasses.replace(client.http.settings, cache=client.http.settings.cache.with_name("classic.sqlite"))
-    with Http(settings) as http:
+    with http_for(settings) as http:
         assert ArxivClient(http, fake_server.arxiv_url).fetch_ids(ids) == modern
     assert b"ArXiv Query" in fake_server.respond(fake_server.requests()[-1])[1]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from readlist.resolve.arxiv import parse_feed
+from readlist.sources.arxiv import parse_feed
 from tests.fakeserver import FakeServer, load_corpus
 from tests.fakeserver.s2 import TOO_MANY
 from tests.paths import seed

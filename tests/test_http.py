@@ -14,7 +14,9 @@ from requests_cache import SQLiteCache
 
 from readlist.config import Settings
 from readlist.errors import ApiError, NetworkError
-from readlist.resolve.http import Http, cache_clear, cache_info
+from readlist.resolve.cache import cache_clear, cache_info
+from readlist.resolve.http import Http
+from tests.conftest import http_for
 from tests.fakeserver import FakeServer
 
 KEY = "s2-secret-key-0123456789"
@@ -37,10 +39,10 @@ def test_second_identical_get_is_served_from_cache(http: Http, fake_server: Fake
 
 
 def test_cache_lives_at_settings_path_and_survives_a_new_session(fake_settings: Settings, fake_server) -> None:
-    with Http(fake_settings) as http:
+    with http_for(fake_settings) as http:
         http.get(fake_server.arxiv_url, {"id_list": "2402.15567"})
     assert fake_settings.cache.exists()
-    with Http(fake_settings) as http:
+    with http_for(fake_settings) as http:
         http.get(fake_server.arxiv_url, {"id_list": "2402.15567"})
         assert http.stats.cache_hits == 1
     assert len(fake_server.requests()) == 1
@@ -49,7 +51,7 @@ def test_cache_lives_at_settings_path_and_survives_a_new_session(fake_settings: 
 @pytest.mark.parametrize("kind", ["429", "503", "500"])
 def test_errors_are_not_cached(fake_settings: Settings, fake_server: FakeServer, kind: str) -> None:
     fake_server.faults.push(kind)
-    with Http(fake_settings, max_retries=0) as http:
+    with http_for(fake_settings, max_retries=0) as http:
         with pytest.raises(NetworkError, match=f"HTTP {kind}"):
             http.get(fake_server.s2_url + "/paper/ARXIV:2402.15567")
         assert http.get(fake_server.s2_url + "/paper/ARXIV:2402.15567").status_code == 200
@@ -69,7 +71,7 @@ def test_transient_failures_are_retried(http: Http, fake_server: FakeServer, kin
 def test_read_timeout_is_retried(fake_settings: Settings, fake_server: FakeServer) -> None:
     fake_server.faults.set(hang_seconds=1.0)
     fake_server.faults.push("hang")
-    with Http(dataclasses.replace(fake_settings, read_timeout=0.3)) as http:
+    with http_for(dataclasses.replace(fake_settings, read_timeout=0.3)) as http:
         assert http.get(fake_server.arxiv_url, {"id_list": "2402.15567"}).status_code == 200
         assert http.stats.retries == 1
 
@@ -86,7 +88,7 @@ def test_retry_after_is_honoured(http: Http, fake_server: FakeServer) -> None:
 def test_retries_are_bounded_and_end_in_a_one_line_network_error(fake_settings: Settings, fake_server) -> None:
     fake_server.faults.set(rate=1.0, kinds=["429"])
     settings = dataclasses.replace(fake_settings, s2_api_key=KEY)
-    with Http(settings, max_retries=3) as http, pytest.raises(NetworkError) as caught:
+    with http_for(settings, max_retries=3) as http, pytest.raises(NetworkError) as caught:
         http.get(fake_server.s2_url + "/paper/search/match", {"query": "x"}, headers={"X-API-Key": KEY})
     message = str(caught.value)
     assert "HTTP 429" in message and "4 attempts" in message
@@ -98,15 +100,15 @@ def test_retries_are_bounded_and_end_in_a_one_line_network_error(fake_settings: 
 def test_retry_after_longer_than_max_wait_fails_at_once(fake_settings: Settings, fake_server) -> None:
     fake_server.faults.set(retry_after=3600)
     fake_server.faults.push("429-retry-after")
-    with Http(fake_settings) as http, pytest.raises(NetworkError, match="retry after 3600 s"):
+    with http_for(fake_settings) as http, pytest.raises(NetworkError, match="retry after 3600 s"):
         http.get(fake_server.arxiv_url, {"id_list": "2402.15567"})
     assert len(fake_server.requests()) == 1
 
 
 def test_offline_answers_from_cache_and_refuses_misses(fake_settings: Settings, fake_server) -> None:
-    with Http(fake_settings) as http:
+    with http_for(fake_settings) as http:
         online = http.get(fake_server.arxiv_url, {"id_list": "2402.15567"})
-    with Http(dataclasses.replace(fake_settings, offline=True)) as http:
+    with http_for(dataclasses.replace(fake_settings, offline=True)) as http:
         assert http.get(fake_server.arxiv_url, {"id_list": "2402.15567"}).content == online.content
         with pytest.raises(NetworkError, match=r"^offline: .* not in the cache"):
             http.get(fake_server.arxiv_url, {"id_list": "2310.08887"})
@@ -115,7 +117,7 @@ def test_offline_answers_from_cache_and_refuses_misses(fake_settings: Settings, 
 
 
 def test_api_key_is_redacted_from_the_cache_file(fake_settings: Settings, fake_server: FakeServer) -> None:
-    with Http(fake_settings) as http:
+    with http_for(fake_settings) as http:
         http.post(
             fake_server.s2_url + "/paper/batch",
             params={"fields": "title"},
@@ -141,7 +143,7 @@ def test_oversized_body_is_refused_without_retry(http: Http, fake_server: FakeSe
 
 def test_limiter_spaces_requests_per_service(fake_settings: Settings, fake_server: FakeServer) -> None:
     settings = dataclasses.replace(fake_settings, arxiv_interval=0.15)
-    with Http(settings) as http:
+    with http_for(settings) as http:
         for arxiv_id in ("2402.15567", "2310.08887", "1703.10901", "2001.10528"):
             http.get(fake_server.arxiv_url, {"id_list": arxiv_id})
         started = time.monotonic()
@@ -152,7 +154,7 @@ def test_limiter_spaces_requests_per_service(fake_settings: Settings, fake_serve
 
 def test_limiter_keeps_under_a_server_side_rate_limit(fake_settings: Settings, fake_server: FakeServer) -> None:
     fake_server.faults.set(min_interval=0.1)
-    with Http(dataclasses.replace(fake_settings, s2_interval=0.12)) as http:
+    with http_for(dataclasses.replace(fake_settings, s2_interval=0.12)) as http:
         for n in range(4):
             http.get(f"{fake_server.s2_url}/paper/CorpusId:{n}")
         assert http.stats.retries == 0
@@ -168,7 +170,7 @@ def test_server_side_rate_limit_is_survived_by_backoff(http: Http, fake_server: 
 
 def test_the_two_services_run_concurrently(fake_settings: Settings, fake_server: FakeServer) -> None:
     settings = dataclasses.replace(fake_settings, arxiv_interval=0.25, s2_interval=0.25)
-    with Http(settings) as http:
+    with http_for(settings) as http:
 
         def arxiv() -> None:
             for n in range(3):
@@ -225,7 +227,7 @@ def test_an_unreachable_host_is_tried_once_then_no_more(fake_settings: Settings)
         sock.bind(("127.0.0.1", 0))
         dead = f"http://127.0.0.1:{sock.getsockname()[1]}"
     settings = dataclasses.replace(fake_settings, arxiv_url=f"{dead}/api/query")
-    with Http(settings) as http:
+    with http_for(settings) as http:
         for _ in range(3):
             with pytest.raises(NetworkError, match=r"^connection failed \(connection refused by 127\.0\.0\.1:\d+\)$"):
                 http.get(settings.arxiv_url, {"id_list": "2402.15567"})

@@ -22,8 +22,8 @@ from readlist.index.oai import OaiError, parse_page
 from readlist.index.query import ArxivIndex
 from readlist.index.schema import FIELDS, IndexRow, Writer, create, open_index, unpack, writer_lock
 from readlist.index.snapshot import BadLine, parse_line, rfc2822_date, split_authors
-from readlist.resolve.arxiv import ArxivClient
 from readlist.resolve.http import Http
+from readlist.sources.arxiv import ArxivClient
 from readlist.text import normalize_title
 from tests.fakeserver import FakeServer
 from tests.fakeserver.oai import Repository

@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from readlist.errors import InputError
+from readlist.identifiers import parse_identifier
 from readlist.ingest.bibtex import parse_bib
-from readlist.ingest.identifiers import parse_identifier
 from readlist.ingest.pages import _NOISE, _is_metadata, parse_page
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,7 +10,8 @@ import pytest
 from readlist.config import Settings
 from readlist.errors import ApiError, NetworkError
 from readlist.resolve.http import Http
-from readlist.resolve.semanticscholar import FIELDS, S2Client, paper_record
+from readlist.sources.semanticscholar import FIELDS, S2Client, paper_record
+from tests.conftest import http_for
 from tests.fakeserver import FakeServer
 from tests.paths import SAMPLES
 
@@ -119,14 +120,14 @@ def test_429_without_retry_after_is_retried_then_answered(client: S2Client, fake
 
 def test_persistent_429_is_a_network_error_not_a_miss(fake_settings: Settings, fake_server: FakeServer) -> None:
     fake_server.faults.set(rate=1.0, kinds=["429"])
-    with Http(fake_settings, max_retries=2) as http, pytest.raises(NetworkError, match="HTTP 429"):
+    with http_for(fake_settings, max_retries=2) as http, pytest.raises(NetworkError, match="HTTP 429"):
         S2Client(http, fake_server.s2_url, KEY).match_title("Foundation Policies with Hilbert Representations")
 
 
 def test_wrong_key_is_rejected_without_showing_it(fake_settings: Settings, fake_server: FakeServer) -> None:
     fake_server.api_key = "the-right-key"
     settings = dataclasses.replace(fake_settings, s2_api_key=KEY)
-    with Http(settings) as http, pytest.raises(ApiError) as caught:
+    with http_for(settings) as http, pytest.raises(ApiError) as caught:
         S2Client(http, fake_server.s2_url, KEY).batch(["ARXIV:2402.15567"])
     assert str(caught.value) == "Semantic Scholar rejected the API key"
     assert "X-API-Key" in fake_server.requests()[0].headers  # spelled so requests-cache redacts it
@@ -134,7 +135,7 @@ def test_wrong_key_is_rejected_without_showing_it(fake_settings: Settings, fake_
 
 def test_right_key_works_and_never_reaches_the_cache(fake_settings: Settings, fake_server: FakeServer) -> None:
     fake_server.api_key = KEY
-    with Http(dataclasses.replace(fake_settings, s2_api_key=KEY)) as http:
+    with http_for(dataclasses.replace(fake_settings, s2_api_key=KEY)) as http:
         client = S2Client(http, fake_server.s2_url, KEY)
         assert client.batch(["ARXIV:2402.15567"])[0] is not None
         assert client.match_title("Foundation Policies with Hilbert Representations") is not None

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from readlist.errors import ReadlistError
 from readlist.model import Entry, Outcome, PartialDate, Record
-from readlist.store import db as store_db
-from readlist.store import library as store_library
+from readlist.store import batch as store_batch
+from readlist.store import maintenance as store_db
 from readlist.store.library import Filters, Store
 
 
@@ -189,6 +189,47 @@ def test_a_library_from_before_the_listing_index_is_migrated_and_stays_searchabl
         store.close()
 
 
+@pytest.mark.parametrize("version", [4, 5, 6])
+def test_a_library_of_each_earlier_schema_opens_migrated_and_lists_as_a_new_one(tmp_path: Path, version: int) -> None:
+    """The `list` line is code's (migration 0007 drops the generated column 0004 made): a library written by any
+    earlier readlist lists exactly as a library made now, and follows changes."""
+    old = tmp_path / "old.sqlite"
+    db = sqlite3.connect(old, isolation_level=None)
+    for number, _, sql in store_db._migrations():
+        if number <= version:
+            for statement in store_db._statements(sql):
+                db.execute(statement)
+    db.execute(f"PRAGMA user_version = {version}")
+    rows = [("ha2018world", "World Models", 2018, "read"), ("vaswani2017attention", "Attention Ölçek", None, "reading")]
+    db.executemany(
+        "INSERT INTO papers (key, title, title_norm, year, state, added_at, updated_at) VALUES (?, ?, lower(?), ?, ?,"
+        " 'x', 'x')",
+        [(key, title, title, year, state) for key, title, year, state in rows],
+    )
+    db.close()
+    new = Store(tmp_path / "new.sqlite")
+    store = Store(old)
+    try:
+        with new.transaction():
+            for key, title, year, state in rows:
+                pid = new.insert(Entry("a.bib", 1, title=title, key=key, date=PartialDate(year) if year else None))
+                new.set_state(pid, state)
+        assert store.listing() == new.listing() and len(store.listing().splitlines()) == 2
+        assert store.listing(Filters(state="reading")) == new.listing(Filters(state="reading"))
+        columns = [r[1] for r in store.conn.execute("PRAGMA table_xinfo(papers)")]
+        assert "listing_line" not in columns
+        indexed = [r[2] for r in store.conn.execute("PRAGMA index_info(papers_listing)")]
+        assert indexed == ["key", "state", "status", "year", "title"]
+        with store.transaction():
+            store.set_state(store.lookup("ha2018world"), "unread")
+        assert "[ ] ha2018world" in store.listing(Filters(state="unread"))
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert tmp_path.joinpath(f"old.sqlite.v{version}.bak").is_file()
+    finally:
+        store.close()
+        new.close()
+
+
 def test_an_import_attaches_duplicates_of_the_library_and_of_earlier_entries_and_suffixes_keys(store: Store) -> None:
     lib = add(store, Entry("lib.bib", 1, title="World Models", key="ha2018world", tags=["old"], notes=["kept"]))
     he = ["Kaiming He"]
@@ -305,7 +346,7 @@ def test_an_import_stores_what_storing_its_entries_one_by_one_stores(
     outcome = Outcome("pending", reason="not resolved yet")
     with (
         tempfile.TemporaryDirectory() as tmp,
-        mock.patch.multiple(store_library, _STAGED=1, _STAGED_CHUNK=2) if staged else contextlib.nullcontext(),
+        mock.patch.multiple(store_batch, _STAGED=1, _STAGED_CHUNK=2) if staged else contextlib.nullcontext(),
     ):
         one_by_one, batched = Store(Path(tmp) / "one.sqlite"), Store(Path(tmp) / "batch.sqlite")
         try:

@@ -17,7 +17,7 @@ from readlist.api.library import Library, select
 from readlist.errors import ReadlistError
 from readlist.export.stored import BIBTEX_FLAVORS, bibtex_variant, variant_digest, write_bibtex
 from readlist.files import atomic_write
-from readlist.store import sql
+from readlist.store import export_cache
 
 if TYPE_CHECKING:
     from readlist.api.report import Exported
@@ -107,16 +107,16 @@ class Exporting(Library):
 
             def entries() -> Iterator[bytes]:
                 nonlocal written
-                for _, text in sql.stored_texts(conn, fmt, variant, keys, **selection):
+                for _, text in export_cache.stored_texts(conn, fmt, variant, keys, **selection):
                     written += 1
                     yield text
 
-            write_bibtex(entries(), out, sql.preamble(conn))
+            write_bibtex(entries(), out, export_cache.preamble(conn))
             return written
 
         conn.execute("BEGIN")  # one snapshot: what is found stored here is what is written
         try:
-            stored = not sql.missing_texts(conn, fmt, variant, keys, **selection)
+            stored = not export_cache.missing_texts(conn, fmt, variant, keys, **selection)
             if stored:
                 yield write
         finally:

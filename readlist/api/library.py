@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from readlist.store import db, sql
+from readlist.store import db, queries
 
 if TYPE_CHECKING:
     from readlist.api.report import Details, Stats
@@ -93,8 +93,8 @@ class Library:
 
     def listing(self, **selection: str | None) -> str:
         """The lines `readlist list` prints for the papers ``selection`` selects (as `select` takes it), without
-        loading them (`readlist.store.sql.listing`)."""
-        return sql.listing(self.connection(), **selection)
+        loading them (`readlist.store.queries.listing`)."""
+        return queries.listing(self.connection(), **selection)
 
     def details(self, ref: str) -> Details:
         """A paper as `readlist show` gives it: with its candidates, and the imported .bib entries that disagree

@@ -25,8 +25,8 @@ class CacheInfo:
 
 def cache_info(settings: Settings) -> CacheInfo:
     """Where the HTTP cache is, its size, the responses it holds per host, and how long answers are kept."""
-    from readlist.resolve.http import EXPIRY_LABELS
-    from readlist.resolve.http import cache_info as info
+    from readlist.resolve.cache import EXPIRY_LABELS
+    from readlist.resolve.cache import cache_info as info
 
     found = info(settings)  # a dict of mixed values: typed here, as `readlist.resolve.http.cache_info` says
     expiry = cast("dict[str, timedelta]", found["expiry"])
@@ -38,7 +38,7 @@ def cache_info(settings: Settings) -> CacheInfo:
 
 def cache_clear(settings: Settings) -> int:
     """Remove every cached response; how many there were."""
-    from readlist.resolve.http import cache_clear as clear
+    from readlist.resolve.cache import cache_clear as clear
 
     return clear(settings)
 

@@ -20,7 +20,7 @@ from readlist.keys import parse_name
 from readlist.model import Paper
 
 if TYPE_CHECKING:
-    from readlist.ingest.names import Parts as NameParts
+    from readlist.model import Parts as NameParts
 
 
 ARXIV_DOI = "10.48550/arXiv."

@@ -1,7 +1,7 @@
 """Exports made of the entries the library stores: which stored texts are current, and writing them out.
 
 Light on purpose (os, sys, hashlib): the library API writes a BibTeX export of stored entries with this module
-and `readlist.store.sql` alone, without importing the exporters (`readlist.api.exporting`). The exporters use the
+and `readlist.store.export_cache` alone, without importing the exporters (`readlist.api.exporting`). The exporters use the
 same functions, so both write the same bytes.
 """
 

@@ -22,12 +22,21 @@ from readlist.errors import NetworkError, ReadlistError
 from readlist.index.oai import FORMATS, OaiError, Page, parse_page
 from readlist.index.progress import Meter
 from readlist.index.schema import Writer, facts, now, open_index, set_facts, writer_lock
-from readlist.resolve.http import Http
+from readlist.resolve.cache import never_kept
+from readlist.resolve.http import Http, Service
 
 MAX_RESTARTS = 3  # badResumptionToken answers a harvest restarts after; the next one ends it
 MAX_RETRIES = 8  # per request: 503 + Retry-After is routine flow control when harvesting
 MAX_WAIT = 600.0  # seconds: a longer Retry-After ends the harvest (it resumes later)
 _DATE = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def oai_service(settings: Settings) -> Service:
+    """arXiv's OAI-PMH interface, as the HTTP layer asks it: at arXiv's interval (it shares the query API's rate
+    limit), never cached (pages are read once, into the index, and are megabytes each)."""
+    return Service("oai", settings.oai_url, settings.arxiv_interval, never_kept, limiter="arxiv")
+
+
 # the state of a harvest in progress, in the index's facts (removed when the list is complete)
 STATE = (
     "harvest_url",
@@ -107,7 +116,7 @@ class _Harvest:
 
     def run(self) -> HarvestReport:
         report = self.report
-        with Http(self.settings, max_retries=MAX_RETRIES, max_wait=MAX_WAIT) as http:
+        with Http(self.settings, [oai_service(self.settings)], max_retries=MAX_RETRIES, max_wait=MAX_WAIT) as http:
             try:
                 self._pages(http, self.facts.get("harvest_token") if self.resumed else None)
             except NetworkError as exc:

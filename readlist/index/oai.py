@@ -16,7 +16,7 @@ import defusedxml.ElementTree as SafeET
 from readlist.errors import ApiError
 from readlist.index.schema import AUTHOR_SEPARATOR, IndexRow
 from readlist.index.snapshot import BadLine, arxiv_id, name, rfc2822_date, split_authors, text, version_number
-from readlist.resolve.arxiv import parse_xml
+from readlist.sources.arxiv import parse_xml
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
 FORMATS = {"arXiv": "{http://arxiv.org/OAI/arXiv/}", "arXivRaw": "{http://arxiv.org/OAI/arXivRaw/}"}

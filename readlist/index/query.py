@@ -1,6 +1,6 @@
 """The index as a source of arXiv records: by id, by title and by abstract, with no request.
 
-`ArxivIndex` offers what the arXiv API client (`readlist.resolve.arxiv.ArxivClient`) offers, ``fetch_ids`` and
+`ArxivIndex` offers what the arXiv API client (`readlist.sources.arxiv.ArxivClient`) offers, ``fetch_ids`` and
 ``search_titles`` with the same signatures and results, plus ``search_abstracts``, which finds a paper whose
 title changed between versions (a title search misses it). Its records go through the same matcher as any
 source's.
@@ -23,11 +23,10 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from readlist.identifiers import bare_arxiv_id, normalize_doi, parse_identifier
 from readlist.index.schema import AUTHOR_SEPARATOR, facts, open_index, unpack
 from readlist.ingest.bibtex import latex_to_text
-from readlist.ingest.identifiers import normalize_doi, parse_identifier
 from readlist.model import Record
-from readlist.resolve.match import bare_arxiv_id
 from readlist.text import normalize_title
 
 SOURCE = "index"  # Record.source of the index's records

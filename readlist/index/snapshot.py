@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 import re
 
+from readlist.identifiers import bare_arxiv_id, split_arxiv_id
 from readlist.index.schema import AUTHOR_SEPARATOR, IndexRow
-from readlist.ingest.identifiers import split_arxiv_id
-from readlist.resolve.match import bare_arxiv_id
 
 _MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), start=1)}
 _ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass, field
 
 from readlist.errors import InputError
+from readlist.identifiers import normalize_doi, split_arxiv_id
 from readlist.ingest.bibscan import MONTH_NAMES, MONTHS, Block, scan
 from readlist.ingest.decode import latex_to_text
-from readlist.ingest.identifiers import normalize_doi, split_arxiv_id
 from readlist.ingest.names import decoded_names
 from readlist.model import BibRecord, Entry, PartialDate
 from readlist.states import READ_STATES

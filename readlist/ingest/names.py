@@ -7,16 +7,16 @@ group starting with a command (``{\\'E}douard``), of the first letter inside it;
 (``{Le Cun}``, ``{European Commission}``) is one word with no case, so it is never split and never a "von".
 biblatex's extended format names its parts: ``family=Hasselt, given=Hado, prefix=van, useprefix=true``.
 
-The parts are kept as raw LaTeX (``Parts``); ``decoded`` gives them as text.
+The parts are kept as raw LaTeX (`readlist.model.Parts`); `decoded_parts` gives them as text.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 
 from readlist.ingest.decode import latex_to_text
+from readlist.model import Parts
 
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _LATEX = re.compile(r"[\\{}$~]")
@@ -24,32 +24,12 @@ _EXTENDED_KEY = re.compile(r"\s*([A-Za-z-]+)\s*=\s*")
 _EXTENDED_PARTS = {"family": "last", "given": "first", "prefix": "von", "suffix": "jr"}
 
 
-@dataclass(frozen=True)
-class Parts:
-    """A name split into BibTeX's four parts (raw LaTeX); ``useprefix`` from biblatex's extended format."""
-
-    first: str = ""
-    von: str = ""
-    last: str = ""
-    jr: str = ""
-    useprefix: bool | None = None
-
-    def decoded(self) -> Parts:
-        parts = (self.first, self.von, self.last, self.jr)
-        if not any(_LATEX.search(p) for p in parts):  # most names: nothing to decode (white space is collapsed)
-            return self
-        return Parts(*(latex_to_text(p) for p in parts), self.useprefix)
-
-    @property
-    def display(self) -> str:
-        """ "First von Last, Jr" (decode first for text)."""
-        out = " ".join(p for p in (self.first, self.von, self.last) if p)
-        return f"{out}, {self.jr}" if self.jr else out
-
-    @property
-    def family(self) -> str:
-        """The family name with its particle ("van den Oord"), as Zotero keeps it."""
-        return f"{self.von} {self.last}".strip()
+def decoded_parts(parts: Parts) -> Parts:
+    """The parts as text (LaTeX decoded, white space collapsed)."""
+    raw = (parts.first, parts.von, parts.last, parts.jr)
+    if not any(_LATEX.search(p) for p in raw):  # most names: nothing to decode (white space is collapsed)
+        return parts
+    return Parts(*(latex_to_text(p) for p in raw), parts.useprefix)
 
 
 def split_names(value: str) -> list[str]:
@@ -186,7 +166,7 @@ def parse_names(value: str) -> list[Parts]:
 @functools.lru_cache(maxsize=16384)
 def decoded_name(name: str) -> Parts:
     """One name's parts, decoded to text."""
-    return parse_name(name).decoded()
+    return decoded_parts(parse_name(name))
 
 
 def decoded_names(value: str) -> list[Parts]:

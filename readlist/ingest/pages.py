@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 
 from readlist.errors import InputError
-from readlist.ingest.identifiers import parse_identifier
+from readlist.identifiers import parse_identifier
 from readlist.model import Entry, PartialDate
 
 MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from readlist.errors import InputError
+from readlist.identifiers import parse_identifier
 from readlist.ingest.bibtex import parse_bib
-from readlist.ingest.identifiers import parse_identifier
 from readlist.ingest.pages import parse_page
 from readlist.model import Entry
 

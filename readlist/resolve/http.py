@@ -1,25 +1,15 @@
-"""One cached, rate-limited, retrying HTTP session shared by the arXiv and Semantic Scholar clients.
+"""One cached, rate-limited, retrying HTTP session shared by every source (`readlist.sources`) and the index updater.
 
-Cache (requests-cache, SQLite at ``settings.cache``; the path gets ``.sqlite`` appended when it has no suffix).
-Only answers worth keeping are stored: HTTP 200, plus Semantic Scholar's 404 "Title match not found" (a real
-answer, and without it an offline re-run could not tell "no match" from "never asked"). 429, 5xx, 400 and every
-other status are never stored. Expiry:
-
-- arXiv ``id_list`` lookups: 30 days. Metadata of a known id rarely changes; a new version is a reason to refresh
-  but not an urgent one.
-- arXiv searches: 7 days. New papers and new versions (changed titles) appear daily, but a reading list is resolved
-  in sessions, and a week keeps re-runs free.
-- Semantic Scholar: 7 days. Venues, DOIs and publication dates are added as papers get published.
-- Negative answers (an arXiv feed without entries, S2's title-match 404): 1 hour. arXiv sometimes returns transient
-  empty feeds, and a paper missing today may be indexed tomorrow; an hour still makes an immediate re-run free.
-- arXiv's OAI-PMH pages (index updates): never cached. They are read once, into the index, and are megabytes each.
+Each API is a `Service` its client declares: where it answers (the base URL), the interval it asks between
+requests, how long its answers are kept, and which answers say that nothing was found. A URL under no declared
+service is asked with no interval and kept a week (`readlist.resolve.cache` has the cache's policy and file).
 
 Offline mode answers from the cache only, expired entries included, and raises ``NetworkError`` on a miss.
 The S2 key travels in a header spelled ``X-API-Key``, which requests-cache redacts (it compares header names
 case-sensitively, so ``x-api-key`` is listed too); headers are not part of cache keys.
 
-Rate limits: one limiter per API (keyed by the configured base URL, so two services behind one host still get
-separate limiters; arXiv's query API and its OAI-PMH interface share one, as they share arXiv's rate limit): one
+Rate limits: one limiter per service (keyed by its base URL, so two services behind one host still get separate
+limiters; a service may share another's, as arXiv's OAI-PMH interface shares its query API's rate limit): one
 request in flight at a time, and ``interval`` seconds from the end of one request to the start of the next. Cache
 hits are answered before taking the limiter and never wait.
 
@@ -41,44 +31,53 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from requests_cache import DEFAULT_IGNORED_PARAMS, DO_NOT_CACHE, CachedSession, SQLiteCache
+from requests_cache import DEFAULT_IGNORED_PARAMS, DO_NOT_CACHE, CachedSession
 
 from readlist.config import Settings
 from readlist.errors import ApiError, NetworkError
+from readlist.resolve.cache import EXPIRY, a_week, open_cache
 
 MAX_BODY_BYTES = 20 * 1024 * 1024
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-EXPIRY = {
-    "arxiv ids": timedelta(days=30),
-    "arxiv search": timedelta(days=7),
-    "s2": timedelta(days=7),
-    "other": timedelta(days=7),
-    "negative answers": timedelta(hours=1),
-}
-# what `readlist cache info` calls each expiry
-EXPIRY_LABELS = {
-    "arxiv ids": "arXiv ids",
-    "arxiv search": "arXiv searches",
-    "s2": "Semantic Scholar",
-    "other": "other",
-    "negative answers": "answers that found nothing",
-}
 _RETRYABLE_ERRORS = (
     requests.ConnectionError,
     requests.Timeout,
     requests.exceptions.ChunkedEncodingError,
     requests.exceptions.ContentDecodingError,
 )
+
+
+def _nothing_found(response: requests.Response) -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class Service:
+    """An API readlist asks: where it answers, and the policies its client declares for it."""
+
+    name: str
+    base_url: str
+    interval: float = 0.0  # seconds from the end of one request to the start of the next
+    # how long an answer is kept, from the request's parameters and form (DO_NOT_CACHE: never)
+    expiry: Callable[[Mapping[str, object]], timedelta | int] = a_week
+    # whether an answer says that nothing was found: kept an hour only (a 404 among them is kept at all)
+    found_nothing: Callable[[requests.Response], bool] = _nothing_found
+    limiter: str | None = None  # the service whose rate limit this one shares (None: its own)
+
+    def matches(self, url: str) -> bool:
+        return bool(self.base_url) and url.startswith(self.base_url.rstrip("/"))
+
+
+OTHER = Service("other", "")
 
 
 def _describe(exc: Exception) -> str:
@@ -147,37 +146,15 @@ class _Limiter:
         self._next = max(self._next, time.monotonic() + seconds)
 
 
-def _cache_path(settings: Settings) -> Path:
-    return settings.cache if settings.cache.suffix else settings.cache.with_suffix(".sqlite")
-
-
-def _cache(settings: Settings) -> SQLiteCache:
-    return SQLiteCache(_cache_path(settings), wal=True)
-
-
-def _open_session(settings: Settings) -> CachedSession:
+def _open_session(settings: Settings, worth_caching: Callable[[requests.Response], bool]) -> CachedSession:
     settings.cache.parent.mkdir(parents=True, exist_ok=True)
     return CachedSession(
-        backend=_cache(settings),
+        backend=open_cache(settings),
         allowable_methods=("GET", "POST"),
         allowable_codes=(200, 404),
-        filter_fn=_worth_caching,
+        filter_fn=worth_caching,
         ignored_parameters=[*DEFAULT_IGNORED_PARAMS, "x-api-key"],
         stale_if_error=settings.offline,  # offline: an expired entry beats no answer
-    )
-
-
-def _worth_caching(response: requests.Response) -> bool:
-    return response.status_code == 200 or _is_title_match_miss(response)
-
-
-def _is_title_match_miss(response: requests.Response) -> bool:
-    return response.status_code == 404 and urlsplit(response.url).path.endswith("/paper/search/match")
-
-
-def _is_negative(response: requests.Response) -> bool:
-    return _is_title_match_miss(response) or (
-        response.status_code == 200 and response.content.lstrip().startswith(b"<") and b"<entry" not in response.content
     )
 
 
@@ -188,7 +165,9 @@ def _refuse_large_body(response: requests.Response, *args: object, **kwargs: obj
     if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         response.close()
         raise ApiError(f"{_where(response.url)}: response of {int(declared)} bytes exceeds the {MAX_BODY_BYTES} cap")
-    if response._content is False:  # not read yet (requests-cache runs the hooks again on read responses)
+    # not read yet (requests-cache runs the hooks again on read responses); requests starts it as False, which its
+    # stubs do not say
+    if response._content is False:  # type: ignore[comparison-overlap]
         body = bytearray()
         for chunk in response.iter_content(65536):
             body += chunk
@@ -219,36 +198,44 @@ def _retry_after(response: requests.Response | None) -> float | None:
 
 
 class Http:
-    """The only way readlist talks to the network; see the module docstring for the policies."""
+    """The only way readlist talks to the network; see the module docstring for the policies. ``services``: the
+    APIs it will ask (more may be added with `add`)."""
 
-    def __init__(self, settings: Settings, *, max_retries: int = 5, max_wait: float = 60.0) -> None:
+    def __init__(
+        self, settings: Settings, services: Iterable[Service] = (), *, max_retries: int = 5, max_wait: float = 60.0
+    ) -> None:
         self.settings = settings
         self.stats = HttpStats()
         self.max_retries = max_retries
         self.max_wait = max_wait
-        self._session = _open_session(settings)
+        self._session = _open_session(settings, self._worth_caching)
         self._session.hooks["response"].append(_refuse_large_body)
-        self._services = {
-            "arxiv": settings.arxiv_url.rstrip("/"),
-            "oai": settings.oai_url.rstrip("/"),
-            "s2": settings.s2_url.rstrip("/"),
-        }
-        arxiv = _Limiter(settings.arxiv_interval)
-        self._limiters = {"arxiv": arxiv, "oai": arxiv, "s2": _Limiter(settings.s2_interval), "other": _Limiter(0.0)}
+        self._services: list[Service] = []
+        self._limiters = {OTHER.name: _Limiter(OTHER.interval)}
+        for service in services:
+            self.add(service)
         self._timeout = (settings.connect_timeout, settings.read_timeout)
-        self._down: dict[str, str] = {}  # API -> why its host could not be reached (this session asks it no more)
+        self._down: dict[str, str] = {}  # service -> why its host could not be reached (this session asks it no more)
 
-    def get(self, url: str, params: dict | None = None, *, headers: dict | None = None) -> requests.Response:
+    def add(self, service: Service) -> None:
+        """Ask ``service``'s URLs with its policies (a service of the same name already added is kept)."""
+        if all(s.name != service.name for s in self._services):
+            self._services.append(service)
+            self._limiters.setdefault(service.limiter or service.name, _Limiter(service.interval))
+
+    def get(
+        self, url: str, params: dict[str, Any] | None = None, *, headers: dict[str, str] | None = None
+    ) -> requests.Response:
         return self._send("GET", url, params=params, headers=headers)
 
     def post(
         self,
         url: str,
         *,
-        params: dict | None = None,
-        data: dict | None = None,
+        params: dict[str, Any] | None = None,
+        data: dict[str, Any] | None = None,
         json: object | None = None,
-        headers: dict | None = None,
+        headers: dict[str, str] | None = None,
     ) -> requests.Response:
         return self._send("POST", url, params=params, data=data, json=json, headers=headers)
 
@@ -267,33 +254,37 @@ class Http:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _service(self, url: str) -> str:
-        return next((name for name, base in self._services.items() if url.startswith(base)), "other")
+    def _service(self, url: str) -> Service:
+        return next((s for s in self._services if s.matches(url)), OTHER)
 
-    def _expiry(self, service: str, params: dict | None, data: dict | None) -> timedelta | int:
-        if service == "oai":
-            return DO_NOT_CACHE
-        if service == "arxiv":
-            return EXPIRY["arxiv ids"] if "id_list" in {**(params or {}), **(data or {})} else EXPIRY["arxiv search"]
-        return EXPIRY[service]
+    def _worth_caching(self, response: requests.Response) -> bool:
+        return response.status_code == 200 or (
+            response.status_code == 404 and self._service(response.url).found_nothing(response)
+        )
 
-    def _send(self, method: str, url: str, *, headers: dict | None = None, **kwargs: object) -> requests.Response:
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: dict[str, str] | None = None,
+        params: dict[str, Any] | None = None,
+        data: dict[str, Any] | None = None,
+        **kwargs: object,
+    ) -> requests.Response:
         service = self._service(url)
-        options = {
-            **kwargs,
-            "headers": headers,
-            "timeout": self._timeout,
-            "expire_after": self._expiry(service, kwargs.get("params"), kwargs.get("data")),  # type: ignore[arg-type]
-        }
+        expiry = service.expiry({**(params or {}), **(data or {})})
+        options: dict[str, Any] = {**kwargs, "params": params, "data": data, "headers": headers}
+        options |= {"timeout": self._timeout, "expire_after": expiry}
         cached = self._session.request(method, url, only_if_cached=True, **options)
         if cached.status_code != 504:  # requests-cache's "not cached (or expired)"; a real 504 is never stored
             self.stats.add(cache_hits=1)
             return cached
         if self.settings.offline:
             raise NetworkError(f"offline: {method} {_where(url)} is not in the cache")
-        if service in self._down:
-            raise NetworkError(f"connection failed ({self._down[service]})")
-        limiter = self._limiters[service]
+        if service.name in self._down:
+            raise NetworkError(f"connection failed ({self._down[service.name]})")
+        limiter = self._limiters[service.limiter or service.name]
         reason = ""
         for attempt in range(self.max_retries + 1):
             with limiter.slot(self.stats):
@@ -304,7 +295,7 @@ class Http:
                     down = _unreachable(exc, url)
                     if down is not None:
                         self.stats.add(requests=1)
-                        self._down[service] = down
+                        self._down[service.name] = down
                         raise NetworkError(f"connection failed ({down})") from None
                     reason = _describe(exc)
                 if response is not None and getattr(response, "from_cache", False):
@@ -312,72 +303,35 @@ class Http:
                     return response
                 self.stats.add(requests=1)
                 if response is not None and response.status_code not in RETRY_STATUSES:
-                    return self._checked(response, cached=service != "oai")
+                    return self._checked(response, service, cached=expiry != DO_NOT_CACHE)
                 if response is not None:
                     reason = f"HTTP {response.status_code}"
                 if attempt == self.max_retries:
                     break
-                wait = self._wait(attempt, response, service, method, url)
+                wait = self._wait(attempt, response, limiter, method, url)
                 limiter.hold_off(wait)
                 self.stats.add(retries=1)
         raise NetworkError(f"{method} {_where(url)} failed after {self.max_retries + 1} attempts (last: {reason})")
 
-    def _wait(self, attempt: int, response: requests.Response | None, service: str, method: str, url: str) -> float:
+    def _wait(
+        self, attempt: int, response: requests.Response | None, limiter: _Limiter, method: str, url: str
+    ) -> float:
         asked = _retry_after(response)
         if asked is not None:
             if asked > self.max_wait:
                 raise NetworkError(
-                    f"{method} {_where(url)} answered HTTP {response.status_code}"  # type: ignore[union-attr]
+                    f"{method} {_where(url)} answered HTTP {response.status_code if response is not None else ''}"
                     f" and asked to retry after {asked:.0f} s; try again later"
                 )
             return asked
-        base = max(2 * self._limiters[service].interval, 0.02)
-        return min(self.max_wait, base * 2**attempt) * random.uniform(0.5, 1.0)
+        base = max(2 * limiter.interval, 0.02)
+        return min(self.max_wait, base * 2.0**attempt) * random.uniform(0.5, 1.0)
 
-    def _checked(self, response: requests.Response, cached: bool = True) -> requests.Response:
+    def _checked(self, response: requests.Response, service: Service, cached: bool) -> requests.Response:
         if len(response.content) > MAX_BODY_BYTES:
             self.discard(response)
             raise ApiError(f"{_where(response.url)}: response exceeds the {MAX_BODY_BYTES} byte cap")
-        if cached and getattr(response, "cache_key", None) and _is_negative(response):
-            self._session.cache.save_response(
-                response, response.cache_key, datetime.now(UTC) + EXPIRY["negative answers"]
-            )
+        if cached and getattr(response, "cache_key", None) and service.found_nothing(response):
+            key = response.cache_key  # type: ignore[attr-defined]  # requests-cache's (its CachedResponse)
+            self._session.cache.save_response(response, key, datetime.now(UTC) + EXPIRY["negative answers"])
         return response
-
-
-def _cache_files(path: Path) -> list[Path]:
-    return [p for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists()]
-
-
-def cache_info(settings: Settings) -> dict[str, object]:
-    """What the HTTP cache holds: path, size on disk, number of responses per host, and the expiry policy."""
-    policy = dict(EXPIRY)
-    path = _cache_path(settings)
-    if not path.exists():
-        return {"path": str(path), "size_bytes": 0, "responses": 0, "hosts": {}, "expiry": policy}
-    cache = _cache(settings)
-    try:
-        hosts = Counter(urlsplit(r.url).netloc for r in cache.responses.values())
-    finally:
-        cache.close()
-    return {
-        "path": str(path),
-        "size_bytes": sum(p.stat().st_size for p in _cache_files(path)),
-        "responses": sum(hosts.values()),
-        "hosts": dict(hosts),
-        "expiry": policy,
-    }
-
-
-def cache_clear(settings: Settings) -> int:
-    """Remove every cached response; returns how many there were."""
-    path = _cache_path(settings)
-    if not path.exists():
-        return 0
-    cache = _cache(settings)
-    try:
-        count = len(cache.responses)
-        cache.clear()
-    finally:
-        cache.close()
-    return count

@@ -8,17 +8,15 @@ the next different paper. Thresholds were measured on the labelled set (see docs
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
-from rapidfuzz import fuzz
-
+from readlist.identifiers import bare_arxiv_id
 from readlist.keys import last_name
 from readlist.model import Candidate, Entry, Outcome, PartialDate, Record
+from readlist.similarity import DIFFERENT_ABSTRACTS, abstract_similarity, title_similarity
 from readlist.text import fold, normalize_title, normalized
 
-_VERSION = re.compile(r"v\d+$")
 WEIGHTS = {"title": 0.5, "abstract": 0.3, "authors": 0.1, "date": 0.1}
 
 
@@ -31,46 +29,17 @@ class Thresholds:
     title_loose: float = 0.85  # small wording edits are accepted only with the abstract agreeing
     abstract_agree: float = 0.90  # abstracts of one paper (different versions) score above this
     abstract_same: float = 0.97  # near-identical abstract: the paper, even when its title changed
-    abstract_conflict: float = 0.70  # below this the abstracts describe different papers
+    abstract_conflict: float = DIFFERENT_ABSTRACTS  # below this the abstracts describe different papers
     score: float = 0.85  # combined score a match needs
     review: float = 0.60  # combined score below which a candidate is not worth a question
     margin: float = 0.05  # a second, different paper within this of the best makes it a near tie
 
 
 DEFAULT = Thresholds()
-NO_CANDIDATE = "no candidate: arXiv and Semantic Scholar have no record with a similar title"
+NO_CANDIDATE = "no candidate: no source has a record with a similar title"  # the resolver names the sources
 # Below these a component is reported as disagreeing in the evidence (at or above 0.9 it agrees).
 DISAGREE = {"title": DEFAULT.title_loose, "abstract": DEFAULT.abstract_conflict, "authors": 0.5, "date": 0.5}
 REVIEW_KEEP = 5  # candidates kept for needs-review
-
-
-def bare_arxiv_id(arxiv_id: str) -> str:
-    """``math.GT/0309136v2`` -> ``math/0309136``: no version, and no subject class (arXiv drops it from its ids)."""
-    bare = _VERSION.sub("", arxiv_id.strip())
-    if "/" in bare:
-        archive, number = bare.split("/", 1)
-        bare = f"{archive.split('.')[0]}/{number}"
-    return bare
-
-
-def _ratio(a: str, b: str) -> float:
-    return fuzz.ratio(a, b) / 100.0
-
-
-def title_similarity(a: str, b: str) -> float:
-    """Similarity of two titles after normalization (Unicode, LaTeX, case, punctuation), in [0, 1]."""
-    return _ratio(normalized(a), normalized(b))
-
-
-def abstract_similarity(entry_abstract: str, record_abstract: str) -> float:
-    """Similarity of two abstracts; an entry abstract cut short is compared with the same-length record prefix."""
-    a, b = normalized(entry_abstract), normalized(record_abstract)
-    if not a or not b:
-        return 0.0
-    full = _ratio(a, b)
-    if len(a) < 0.9 * len(b) and len(a) >= 200:
-        return max(full, _ratio(a, b[: len(a)]))
-    return full
 
 
 def _surnames(names: list[str]) -> set[str]:

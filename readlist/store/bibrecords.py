@@ -2,7 +2,7 @@
 also known by, crossref ties and @preamble blocks (migration 0006_bib_records.sql).
 
 Which paper an entry is, and what a paper takes from it (its record, its key), is decided in one place:
-`readlist.store.library` (the identity rule and `_Batch.attach`).
+`readlist.store.identity` (the identity rule) and `readlist.store.batch` (`Batch.attach`).
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from readlist.ingest.names import Parts
-from readlist.model import Entry
-from readlist.store.sql import now
+from readlist.model import Entry, Parts
+from readlist.store.db import now
 
 _PART = "\x1f"  # the unit separator: the stored parts are "first<US>von<US>last<US>jr" (decoded text)
 
@@ -25,7 +24,12 @@ def parts_text(parts: Sequence[Parts]) -> list[str]:
 
 def name_parts(stored: Sequence[object]) -> list[Parts | None]:
     """The stored parts of a paper's authors, None where a source gave only a display name."""
-    return [Parts(*s.split(_PART)) if isinstance(s, str) else None for s in stored]
+    return [_parts(s) if isinstance(s, str) else None for s in stored]
+
+
+def _parts(stored: str) -> Parts:
+    first, von, last, jr = stored.split(_PART)
+    return Parts(first, von, last, jr)
 
 
 def aliases(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[str]]:

@@ -19,8 +19,9 @@ record; the composed values only fill the fields it lacks (`readlist.export.bibt
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from readlist.model import Entry, PartialDate, Record
 from readlist.store.bibrecords import parts_text
@@ -28,6 +29,8 @@ from readlist.text import normalize_title
 
 _ROW_FIELDS = ("url", "volume", "pages")  # BibTeX fields with a column of their own
 _GENERIC_TYPES = (None, "misc", "online")  # BibTeX types that say nothing about publication
+
+Layer = dict[str, Any]  # what one source said about a paper (`entry_layer`), as stored (JSON)
 
 
 def entry_layer(entry: Entry) -> dict[str, object]:
@@ -72,7 +75,7 @@ def record_year(record: Record) -> int | None:
     return record.year or (int(record.published[:4]) if record.published else None)
 
 
-def ordered(layers: Iterable[dict]) -> list[dict]:
+def ordered(layers: Iterable[Layer]) -> list[Layer]:
     """Layers in precedence order: .bib entries, then pages and identifiers (each in the order added)."""
     layers = list(layers)
     return [la for la in layers if la.get("kind") == "bib"] + [la for la in layers if la.get("kind") != "bib"]
@@ -82,26 +85,27 @@ def ordered(layers: Iterable[dict]) -> list[dict]:
 class Composed:
     """A paper's bibliographic columns (``values``) and its authors, as composed."""
 
-    values: dict[str, object]
+    values: dict[str, Any]  # column -> value
     authors: list[str]
     parts: list[str | None]  # each author's name parts as the source that gave the names split them (None: not split)
     titled: bool  # whether a source or the record gave a title (else ``title`` is the identifier)
 
 
-def compose(record: Record | None, layers: Sequence[dict]) -> Composed:
+def compose(record: Record | None, layers: Sequence[Layer]) -> Composed:
     """The paper the record and the layers make together (see the module docstring for the order)."""
-    from readlist.ingest.identifiers import normalize_doi
+    from readlist.identifiers import normalize_doi
 
     stack = ordered(layers)
 
-    def first(name: str) -> object:
+    def first(name: str) -> Any:
         return next((la[name] for la in stack if la.get(name)), None)
 
     fields: dict[str, object] = {}
     for layer in stack:
-        for name, value in (layer.get("fields") or {}).items():  # type: ignore[union-attr]
+        for name, value in (layer.get("fields") or {}).items():
             fields.setdefault(name, value)
     r = record
+    parts: list[str | None]
     if r and r.authors:
         authors, parts = list(r.authors), [None] * len(r.authors)
     else:
@@ -114,11 +118,11 @@ def compose(record: Record | None, layers: Sequence[dict]) -> Composed:
         year, date = record_year(r), r.published or first("date")
     else:
         date = first("date")
-        year = PartialDate.from_iso(date).year if date else None  # type: ignore[arg-type]
+        year = when.year if (when := PartialDate.from_iso(date)) else None
     title = (r.title if r else None) or first("title")
     bib_type = next((la["entry_type"] for la in stack if la.get("entry_type") not in _GENERIC_TYPES), None)
     shown_title = str(title or arxiv_id or doi or first("label") or "untitled")
-    values: dict[str, object] = {
+    values: dict[str, Any] = {
         "title": shown_title,
         "title_norm": normalize_title(shown_title),
         "abstract": (r.abstract if r else None) or first("abstract"),
@@ -142,10 +146,10 @@ def compose(record: Record | None, layers: Sequence[dict]) -> Composed:
 
 
 # what `show` compares between a matched record and an imported .bib entry: name -> (record value, layer value)
-_COMPARED = {
+_COMPARED: dict[str, tuple[Callable[[Record], object], Callable[[Layer], object]]] = {
     "title": (lambda r: r.title, lambda la: la.get("title")),
     "authors": (lambda r: ", ".join(r.authors), lambda la: ", ".join(la.get("authors") or [])),
-    "year": (record_year, lambda la: PartialDate.from_iso(la["date"]).year if la.get("date") else None),
+    "year": (record_year, lambda la: when.year if (when := PartialDate.from_iso(la.get("date"))) else None),
     "arXiv": (lambda r: r.arxiv_id, lambda la: la.get("arxiv_id")),
     "DOI": (lambda r: (r.doi or "").lower() or None, lambda la: la.get("doi")),
     "venue": (lambda r: r.venue or r.journal, lambda la: la.get("venue")),
@@ -158,7 +162,7 @@ def _same(a: object, b: object) -> bool:
     return normalize_title(str(a)) == normalize_title(str(b))
 
 
-def disagreements(record: Record, layer: dict) -> list[tuple[str, object, object]]:
+def disagreements(record: Record, layer: Layer) -> list[tuple[str, object, object]]:
     """``(field, the .bib's value, the record's value)`` where an imported entry and the matched record both have
     a value and they differ (case, punctuation and LaTeX aside)."""
     out = []

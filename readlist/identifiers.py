@@ -1,4 +1,7 @@
-"""Recognize arXiv ids (new and old style, with or without version, in URLs) and DOIs."""
+"""The grammar of identifiers: arXiv ids (new and old style, with or without version, in URLs) and DOIs.
+
+Plain functions over strings that every layer shares (inputs, sources, the store, citation keys).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ _NEW = r"(?P<new>\d{4}\.\d{4,5})"
 _OLD = r"(?P<old>[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7})"
 _VERSION = r"(?:v(?P<version>\d+))?"
 _ARXIV_ID = re.compile(rf"(?:{_NEW}|{_OLD}){_VERSION}")
+_TRAILING_VERSION = re.compile(r"v\d+$")
 
 _ARXIV_LINE = re.compile(
     r"""^(?:
@@ -59,6 +63,15 @@ def parse_identifier(text: str) -> Identifier | None:
 def normalize_doi(doi: str) -> str:
     """DOIs are case-insensitive: store them lower-cased, without URL prefix."""
     return re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", "", doi.strip(), flags=re.IGNORECASE).lower()
+
+
+def bare_arxiv_id(arxiv_id: str) -> str:
+    """``math.GT/0309136v2`` -> ``math/0309136``: no version, and no subject class (arXiv drops it from its ids)."""
+    bare = _TRAILING_VERSION.sub("", arxiv_id.strip())
+    if "/" in bare:
+        archive, number = bare.split("/", 1)
+        bare = f"{archive.split('.')[0]}/{number}"
+    return bare
 
 
 def split_arxiv_id(text: str) -> tuple[str, int | None] | None:

@@ -1,4 +1,5 @@
-"""arXiv API client: batched title searches and id lookups, and a defensive Atom parser.
+"""arXiv as a source: its API client (batched title searches and id lookups), a defensive Atom parser, and the
+`Source` the resolver asks (the authority on arXiv ids).
 
 Queries are built with real spaces, quotes and parentheses and sent once-encoded as a POST form body (the manual
 accepts POST; it avoids both the ``+``/``%2B`` trap and 414 URI Too Long).
@@ -7,17 +8,21 @@ accepts POST; it avoids both the ``+``/``%2B`` trap and 414 URI Too Long).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import timedelta
 
 import defusedxml.ElementTree as SafeET
+import requests
 from defusedxml import DefusedXmlException
 
+from readlist.config import Settings
 from readlist.errors import ApiError
-from readlist.ingest.identifiers import normalize_doi, parse_identifier
+from readlist.identifiers import normalize_doi, parse_identifier
 from readlist.model import Record
-from readlist.resolve.http import Http
-from readlist.resolve.match import normalized
-from readlist.text import strip_latex
+from readlist.resolve.cache import EXPIRY
+from readlist.resolve.http import Http, Service
+from readlist.sources.base import Source
+from readlist.text import normalized, strip_latex
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
@@ -178,3 +183,43 @@ class ArxivClient:
         if response.status_code == 400:
             raise ApiError("arXiv answered HTTP 400 without an error message")
         return records, feed_total(response.content)
+
+
+def _expiry(form: Mapping[str, object]) -> timedelta:
+    """An id lookup is kept 30 days, a search 7 (`readlist.resolve.http`)."""
+    return EXPIRY["arxiv ids"] if "id_list" in form else EXPIRY["arxiv search"]
+
+
+def _empty_feed(response: requests.Response) -> bool:
+    """A feed without entries (arXiv sometimes answers one for a while): kept an hour only."""
+    return (
+        response.status_code == 200 and response.content.lstrip().startswith(b"<") and b"<entry" not in response.content
+    )
+
+
+def service(settings: Settings) -> Service:
+    """arXiv's query API, as the HTTP layer asks it."""
+    return Service("arxiv", settings.arxiv_url, settings.arxiv_interval, _expiry, _empty_feed)
+
+
+class ArxivSource(Source):
+    """arXiv: ids looked up (it is their registry), titles searched 60 at a time (two ORed queries)."""
+
+    name = "arxiv"
+    label = "arXiv"
+    order = 20
+    id_schemes = frozenset({"arxiv"})
+    authority = frozenset({"arxiv"})
+    ids_per_lookup = 200  # the client POSTs, so URL length is no limit
+    titles_per_search = 60
+
+    def __init__(self, settings: Settings, http: Http) -> None:
+        super().__init__(settings, http)
+        http.add(service(settings))
+        self.client = ArxivClient(http, settings.arxiv_url)
+
+    def fetch_ids(self, scheme: str, ids: Sequence[str]) -> dict[str, Record]:
+        return self.client.fetch_ids(ids)
+
+    def search_titles(self, titles: Sequence[str]) -> list[Record]:
+        return self.client.search_titles(titles)

@@ -1,4 +1,5 @@
-"""Semantic Scholar Graph API client: id batches and title matches, mapped to ``Record``.
+"""Semantic Scholar as a source: its Graph API client (id batches and title matches, mapped to ``Record``), and the
+`Source` the resolver asks (DOIs, one title at a time, and the publication data that enriches every match).
 
 arXiv-as-venue noise is dropped in the mapping: S2 gives preprints ``venue "arXiv.org"`` and
 ``journal {"name": "ArXiv", "volume": "abs/<id>"}``, which are not publication venues.
@@ -6,14 +7,20 @@ arXiv-as-venue noise is dropped in the mapping: S2 gives preprints ``venue "arXi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
+from readlist.config import Settings
 from readlist.errors import ApiError
-from readlist.ingest.identifiers import normalize_doi
+from readlist.identifiers import normalize_doi
 from readlist.model import Record
-from readlist.resolve.http import Http
+from readlist.resolve.cache import EXPIRY
+from readlist.resolve.http import Http, Service
+from readlist.sources.base import Source
 
 FIELDS = "externalIds,title,authors,venue,publicationVenue,year,publicationDate,journal,publicationTypes,abstract,url"
 BATCH_LIMIT = 500  # ids per /paper/batch call (the API's maximum)
@@ -26,7 +33,7 @@ def _clean(value: object) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
-def paper_record(paper: dict) -> Record:
+def paper_record(paper: dict[str, Any]) -> Record:
     """Map one S2 paper object (any subset of ``FIELDS``) to a Record."""
     ids = paper.get("externalIds") or {}
     doi = _clean(ids.get("DOI"))
@@ -109,3 +116,46 @@ class S2Client:
             message = body.get("error") or body.get("message") if isinstance(body, dict) else None
             raise ApiError(f"Semantic Scholar answered HTTP {response.status_code}: {message or 'no message'}")
         return body
+
+
+def _expiry(form: Mapping[str, object]) -> timedelta:
+    return EXPIRY["s2"]
+
+
+def _title_match_miss(response: requests.Response) -> bool:
+    """S2's 404 "Title match not found": an answer (kept an hour), without which an offline re-run could not
+    tell "no match" from "never asked"."""
+    return response.status_code == 404 and urlsplit(response.url).path.endswith("/paper/search/match")
+
+
+def service(settings: Settings) -> Service:
+    """The Graph API, as the HTTP layer asks it."""
+    return Service("s2", settings.s2_url, settings.s2_interval, _expiry, _title_match_miss)
+
+
+class SemanticScholarSource(Source):
+    """Semantic Scholar: DOIs looked up 500 at a time, a title matched per request (papers with no arXiv
+    version resolve this way), and the publication data (DOI, venue, pages) of every other source's match."""
+
+    name = "s2"
+    label = "Semantic Scholar"
+    order = 40
+    id_schemes = frozenset({"doi"})
+    ids_per_lookup = BATCH_LIMIT
+    titles_per_search = 1
+    enriches = True
+
+    def __init__(self, settings: Settings, http: Http) -> None:
+        super().__init__(settings, http)
+        http.add(service(settings))
+        self.client = S2Client(http, settings.s2_url, settings.s2_api_key)
+
+    def fetch_ids(self, scheme: str, ids: Sequence[str]) -> dict[str, Record]:
+        found = self.client.batch([f"DOI:{i}" for i in ids])
+        return {i: record for i, record in zip(ids, found, strict=True) if record is not None}
+
+    def search_titles(self, titles: Sequence[str]) -> list[Record]:
+        return [record for title in titles if (record := self.client.match_title(title)) is not None]
+
+    def enrich(self, arxiv_ids: Sequence[str]) -> dict[str, Record | None]:
+        return dict(zip(arxiv_ids, self.client.batch([f"ARXIV:{i}" for i in arxiv_ids]), strict=True))

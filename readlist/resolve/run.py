@@ -1,0 +1,346 @@
+"""One resolution over many entries: identifier lookups, then title searches source by source (the next source
+asked only for what the one before did not match, while it is still answering), then the completion of matches.
+
+Sources are asked by what their classes declare (`readlist.sources.base`), each on its own worker thread, in
+batches; every candidate goes through the one matcher (`readlist.resolve.match`). `readlist.resolve.resolver`
+runs this.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import TypeVar
+
+from rapidfuzz import fuzz, process
+
+from readlist.errors import ApiError, NetworkError
+from readlist.identifiers import bare_arxiv_id
+from readlist.model import Candidate, Entry, Outcome, Record
+from readlist.resolve.match import NO_CANDIDATE, decide, score
+from readlist.sources.base import Source
+from readlist.text import normalized
+
+MIN_TITLE_SIMILARITY = 0.5  # records below this are not even scored against an entry
+SCHEMES = {"arxiv": "arxiv_id", "doi": "doi"}  # identifier kinds, and the entry field that holds each
+
+T = TypeVar("T")
+
+
+def _failure(source: str, exc: Exception) -> str:
+    """Why entries stay pending: ``network: arXiv: connection failed (...)``, ``bad answer: Semantic Scholar: ...``."""
+    kind = "network" if isinstance(exc, NetworkError) else "bad answer"
+    return f"{kind}: {source}: {exc}"
+
+
+def _names(labels: Sequence[str]) -> str:
+    return " and ".join([", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels)
+
+
+def complete(base: Record, extra: Record | None) -> Record:
+    """``base`` completed with what an enriching record (``extra``) knows about publication.
+
+    Sources drop preprint-server-as-venue noise, so any venue or journal left in ``extra`` means the paper was
+    published: then venue, journal, volume, pages and the venue year replace the base's.
+    """
+    year = base.year or (int(base.published[:4]) if base.published else None)
+    if extra is None:
+        return replace(base, year=year)
+    published = bool(extra.venue or extra.journal)
+    return replace(
+        base,
+        doi=base.doi or extra.doi,
+        s2_id=extra.s2_id or base.s2_id,
+        authors=base.authors or extra.authors,
+        abstract=base.abstract or extra.abstract,
+        published=base.published or extra.published,
+        venue=extra.venue if published else base.venue,
+        journal=extra.journal if published else base.journal,
+        volume=extra.volume if published else base.volume,
+        pages=extra.pages if published else base.pages,
+        publication_types=list(extra.publication_types) or base.publication_types,
+        year=(extra.year or year) if published else year,
+    )
+
+
+@dataclass
+class Work:
+    """One entry in flight: its outcome so far, its candidates, and the sources that searched its title."""
+
+    entry: Entry
+    outcome: Outcome | None = None
+    candidates: list[Candidate] = field(default_factory=list)
+    searched_by: list[str] = field(default_factory=list)
+    complete: bool = False  # a match whose record is complete (its base and what enriching sources know)
+
+    @property
+    def finished(self) -> Outcome | None:
+        """The outcome, once nothing more will change it (a match only with its complete record)."""
+        o = self.outcome
+        return o if o is not None and (o.status != "matched" or self.complete) else None
+
+
+Jobs = list[tuple[list[str], Future[T]]]  # chunks asked, each with its job
+Answers = tuple[dict[str, Record | None], dict[str, str]]  # records by arXiv id, and why the ids of failed chunks
+
+
+class Run:
+    """The state of one ``Resolver.resolve`` call: identifier lookups, then title searches source by source (each
+    asked while the one before is still answering), then the completion of matched records."""
+
+    def __init__(
+        self,
+        sources: Sequence[Source],
+        work: list[Work],
+        pools: dict[str, ThreadPoolExecutor],
+        tick: Callable[[int], None],
+    ) -> None:
+        """``pools``: a worker thread per source name; ``tick``: called with how many entries were just decided."""
+        self.sources = sources
+        self.work = work
+        self.tick = tick
+        self.pools = pools
+        n = len(self.sources)
+        self.waiting: list[dict[str, list[Work]]] = [{} for _ in range(n)]  # titles not yet asked, per source
+        self.asked: list[dict[str, list[Work]]] = [{} for _ in range(n)]  # titles asked, per source
+        self.title_jobs: list[Jobs[list[Record]]] = [[] for _ in range(n)]
+        # identifier lookups not yet collected: (source position, scheme, entries by identifier, jobs)
+        self.id_jobs: list[tuple[int, str, dict[str, list[Work]], Jobs[dict[str, Record]]]] = []
+
+    def run(self) -> None:
+        by_id: dict[str, dict[str, list[Work]]] = {scheme: defaultdict(list) for scheme in SCHEMES}
+        by_title: dict[str, list[Work]] = defaultdict(list)
+        for w in self.work:
+            e = w.entry
+            if e.arxiv_id:
+                by_id["arxiv"][bare_arxiv_id(e.arxiv_id)].append(w)
+            elif e.doi:
+                by_id["doi"][e.doi.lower()].append(w)
+            elif e.title and normalized(e.title):
+                by_title[normalized(e.title)].append(w)
+            else:
+                w.outcome = Outcome("unresolved", reason="nothing to look up: no title or identifier")
+        self.tick(sum(w.outcome is not None for w in self.work))
+        for scheme, keyed in by_id.items():
+            p = self._id_source(scheme, 0)
+            if p is not None:
+                self._look_up(p, scheme, keyed)
+            else:
+                for w in (w for works in keyed.values() for w in works):
+                    self._passed_on(w, 0, None, scheme)
+        for key, works in by_title.items():
+            self._queue_titles(0, key, works)
+        for p in range(len(self.sources)):
+            self._flush(p)
+        while self.id_jobs:
+            self._collect_ids(*self.id_jobs.pop(0))
+        for p in range(len(self.sources)):
+            self._collect_titles(p)
+        self._complete()
+
+    def _submit(self, p: int, call: Callable[[list[str]], T], items: list[str], size: int) -> Jobs[T]:
+        pool = self.pools[self.sources[p].name]
+        return [
+            (chunk, pool.submit(call, chunk)) for chunk in (items[i : i + size] for i in range(0, len(items), size))
+        ]
+
+    def _settle(self, w: Work, outcome: Outcome) -> None:
+        if w.outcome is None:
+            w.outcome = replace(outcome)  # one object per entry: callers may change theirs
+            self.tick(1)
+
+    def _decide(self, w: Work, records: Sequence[Record], titles: Sequence[str]) -> Outcome:
+        """Score the records whose normalized title (``titles``) is near the entry's, and decide."""
+        entry = w.entry
+        if entry.title:
+            near = process.extract(
+                normalized(entry.title), titles, scorer=fuzz.ratio, score_cutoff=100 * MIN_TITLE_SIMILARITY, limit=None
+            )
+            records = [records[i] for i in sorted(i for _, _, i in near)]  # in search order: it breaks score ties
+        w.candidates += (score(entry, r) for r in records)
+        outcome = decide(entry, w.candidates)
+        if outcome.reason == NO_CANDIDATE and w.searched_by:
+            outcome.reason = f"no candidate: {_names(w.searched_by)} have no record with a similar title"
+        return outcome
+
+    # -- identifiers -----------------------------------------------------------------------------
+
+    def _id_source(self, scheme: str, start: int) -> int | None:
+        """The position of the first source from ``start`` on that looks up ``scheme`` identifiers."""
+        return next((i for i in range(start, len(self.sources)) if scheme in self.sources[i].id_schemes), None)
+
+    def _look_up(self, p: int, scheme: str, keyed: dict[str, list[Work]]) -> None:
+        """Ask source ``p`` for these entries' identifiers."""
+        source = self.sources[p]
+
+        def fetch(chunk: list[str]) -> dict[str, Record]:
+            return source.fetch_ids(scheme, chunk)
+
+        self.id_jobs.append((p, scheme, keyed, self._submit(p, fetch, list(keyed), source.ids_per_lookup)))
+
+    def _passed_on(self, w: Work, p: int, source: str | None, scheme: str) -> None:
+        """An entry no source found by its identifier: to the title searches from position ``p`` on."""
+        if w.entry.title and normalized(w.entry.title):
+            self._queue_titles(p, normalized(w.entry.title), [w])
+        else:
+            ident = getattr(w.entry, SCHEMES[scheme])
+            reason = f"{source} has no paper {ident}" if source else f"no source looks up {scheme} identifiers"
+            self._settle(w, Outcome("unresolved", reason=reason))
+
+    def _collect_ids(self, p: int, scheme: str, keyed: dict[str, list[Work]], jobs: Jobs[dict[str, Record]]) -> None:
+        source = self.sources[p]
+        missing: dict[str, list[Work]] = {}
+        for chunk, job in jobs:
+            try:
+                found = job.result()
+            except (NetworkError, ApiError) as exc:
+                for w in (w for key in chunk for w in keyed[key]):
+                    self._settle(w, Outcome("pending", reason=_failure(source.label, exc)))
+                continue
+            for key in chunk:
+                record = found.get(key)
+                if record is not None:
+                    for w in keyed[key]:
+                        self._settle(w, self._decide(w, [record], [normalized(record.title)]))
+                elif scheme in source.authority:  # the registry of these identifiers: the paper does not exist
+                    for w in keyed[key]:
+                        ident = getattr(w.entry, SCHEMES[scheme])
+                        self._settle(w, Outcome("unresolved", reason=f"{source.label} has no paper {ident}"))
+                else:
+                    missing[key] = keyed[key]
+        nxt = self._id_source(scheme, p + 1)
+        if nxt is not None and missing:
+            self._look_up(nxt, scheme, missing)
+            return
+        for works in missing.values():
+            for w in works:
+                self._passed_on(w, p, source.label, scheme)
+
+    # -- titles ----------------------------------------------------------------------------------
+
+    def _queue_titles(self, start: int, key: str, works: list[Work]) -> None:
+        """Entries of one normalized title go to the first source from ``start`` on that searches titles (with
+        none left, they are decided on the candidates they have)."""
+        p = next((i for i in range(start, len(self.sources)) if self.sources[i].titles_per_search), None)
+        if p is None:
+            for w in works:
+                self._settle(w, self._decide(w, [], []))
+            return
+        if key in self.asked[p]:  # asked already (and not collected yet: sources are collected in order)
+            self.asked[p][key] += works
+            return
+        self.waiting[p].setdefault(key, []).extend(works)
+        if len(self.waiting[p]) >= self.sources[p].titles_per_search:
+            self._flush(p)
+
+    def _flush(self, p: int) -> None:
+        """Ask source ``p`` for the titles waiting for it."""
+        source, waiting = self.sources[p], self.waiting[p]
+        if not waiting:
+            return
+        self.waiting[p] = {}
+        for key, works in waiting.items():
+            self.asked[p].setdefault(key, []).extend(works)
+
+        def search(chunk: list[str]) -> list[Record]:
+            records = source.search_titles([waiting[k][0].entry.title or k for k in chunk])
+            if source.searches_abstracts:
+                abstracts = [w.entry.abstract for k in chunk for w in waiting[k] if w.entry.abstract]
+                seen = {(r.arxiv_id, r.doi, r.title) for r in records}
+                more = source.search_abstracts(abstracts) if abstracts else []
+                records += [r for r in more if (r.arxiv_id, r.doi, r.title) not in seen]
+            return records
+
+        self.title_jobs[p] += self._submit(p, search, list(waiting), source.titles_per_search)
+
+    def _collect_titles(self, p: int) -> None:
+        source = self.sources[p]
+        self._flush(p)
+        last = not any(s.titles_per_search for s in self.sources[p + 1 :])
+        for chunk, job in self.title_jobs[p]:
+            works = [w for key in chunk for w in self.asked[p][key]]
+            try:
+                records = job.result()
+            except (NetworkError, ApiError) as exc:
+                for w in works:
+                    self._settle(w, Outcome("pending", reason=_failure(source.label, exc)))
+                continue
+            titles = [normalized(r.title) for r in records]
+            for key in chunk:
+                for w in self.asked[p][key]:
+                    w.searched_by.append(source.label)
+                    outcome = self._decide(w, records, titles)
+                    if outcome.status == "matched" or last:
+                        self._settle(w, outcome)
+                    else:  # the next source is asked as soon as it has a batch (at once, one title at a time)
+                        self._queue_titles(p + 1, key, [w])
+
+    # -- completion ------------------------------------------------------------------------------
+
+    def _complete(self) -> None:
+        """Complete every match: a record from a source that does not look up arXiv ids gets the record of the
+        first that does as its base, and every enriching source's record of the paper is merged in (`complete`),
+        both fetched in batches, at once on each source's thread. A failure here leaves the entry pending with
+        the match kept, to be completed next run."""
+        matched = [(w, w.outcome.record) for w in self.work if w.outcome and w.outcome.status == "matched"]
+        base_at = self._id_source("arxiv", 0)
+        own_base = {s.name for s in self.sources if "arxiv" in s.id_schemes}  # their records are their own base
+        bases: set[str] = set()
+        enrich: dict[int, set[str]] = {i: set() for i, s in enumerate(self.sources) if s.enriches}
+        for _, record in matched:
+            if record is not None and record.arxiv_id:
+                key = bare_arxiv_id(record.arxiv_id)
+                if record.source not in own_base:
+                    bases.add(key)
+                for i in enrich:
+                    if self.sources[i].name != record.source:
+                        enrich[i].add(key)
+        enriching = {i: self._ask_ids(i, ids, self.sources[i].enrich, " (enrichment)") for i, ids in enrich.items()}
+        fetching = self._ask_ids(base_at, bases, self._arxiv_records(base_at), "") if base_at is not None else []
+        enriched = {i: self._gather(jobs) for i, jobs in enriching.items()}
+        fetched = self._gather(fetching)
+        for w, record in matched:
+            if record is not None:
+                self._completed(w, record, record.source not in own_base, fetched, enriched)
+
+    def _arxiv_records(self, p: int) -> Callable[[list[str]], dict[str, Record]]:
+        return lambda chunk: self.sources[p].fetch_ids("arxiv", chunk)
+
+    def _ask_ids(
+        self, p: int, ids: set[str], call: Callable[[list[str]], Mapping[str, Record | None]], role: str
+    ) -> list[tuple[list[str], Future[Mapping[str, Record | None]], str]]:
+        """Ask source ``p`` for these arXiv ids, in batches; each job with the label a failure names."""
+        label = self.sources[p].label + role
+        return [
+            (chunk, job, label) for chunk, job in self._submit(p, call, sorted(ids), self.sources[p].ids_per_lookup)
+        ]
+
+    @staticmethod
+    def _gather(jobs: list[tuple[list[str], Future[Mapping[str, Record | None]], str]]) -> Answers:
+        """Results of chunked jobs keyed by bare arXiv id, and the reason for each id whose chunk failed."""
+        found: dict[str, Record | None] = {}
+        failed: dict[str, str] = {}
+        for chunk, job, label in jobs:
+            try:
+                found.update({bare_arxiv_id(k): v for k, v in job.result().items()})
+            except (NetworkError, ApiError) as exc:
+                failed.update(dict.fromkeys(chunk, _failure(label, exc)))
+        return found, failed
+
+    def _completed(self, w: Work, match: Record, based: bool, fetched: Answers, enriched: dict[int, Answers]) -> None:
+        """The match of ``w`` with its base (when ``based``: it needs one) and every enriching source's record."""
+        assert w.outcome is not None
+        key = bare_arxiv_id(match.arxiv_id) if match.arxiv_id else None
+        asked = [fetched] if based else []
+        asked += [answers for i, answers in enriched.items() if self.sources[i].name != match.source]
+        failed = next((answers[1][key] for answers in asked if key in answers[1]), None) if key else None
+        if failed is not None:
+            w.outcome = replace(w.outcome, status="pending", reason=failed)
+        else:
+            record = (fetched[0].get(key) if based and key else None) or match
+            for i, answers in enriched.items():
+                record = complete(record, match if self.sources[i].name == match.source else answers[0].get(key or ""))
+            w.outcome = replace(w.outcome, record=record if enriched else complete(record, None))
+        w.complete = True
