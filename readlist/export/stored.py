@@ -1,8 +1,8 @@
 """Exports made of the entries the library stores: which stored texts are current, and writing them out.
 
 Light on purpose (os, sys, hashlib): the library API writes a BibTeX export of stored entries with this module
-and `readlist.store.export_cache` alone, without importing the exporters (`readlist.api.exporting`). The exporters use the
-same functions, so both write the same bytes.
+and `readlist.store.export_cache` alone, without importing the exporters (`readlist.api.exporting`). The
+exporters use the same functions, so both write the same bytes.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from readlist.index.progress import megabytes
 from readlist.index.schema import facts, open_index, size_on_disk
+from readlist.units import megabytes
 
 
 def describe(index: Path) -> dict[str, str]:

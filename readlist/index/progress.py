@@ -8,19 +8,7 @@ import sys
 import time
 from typing import TextIO
 
-
-def duration(seconds: float) -> str:
-    """``"42 s"``, ``"3 min 12 s"``, ``"1 h 05 min"``."""
-    seconds = round(seconds)
-    if seconds < 60:
-        return f"{seconds} s"
-    if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
-    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
-
-
-def megabytes(size: int) -> str:
-    return f"{size / 1e6:,.1f} MB"
+from readlist.units import duration
 
 
 class Meter:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from readlist.present.output import Line
 from readlist.present.words import plural
+from readlist.units import duration as took
+from readlist.units import megabytes
 
 if TYPE_CHECKING:
     from readlist.api.maintenance import CacheInfo
@@ -63,9 +65,6 @@ def duration(delta: timedelta) -> str:
 
 def index_built(file: str, report: BuildReport) -> list[Line]:
     """`readlist index build`: the lines skipped (warnings), then what the index holds."""
-    from readlist.index.progress import duration as took
-    from readlist.index.progress import megabytes
-
     lines: list[Line] = [(True, f"warning: {file}:{line}: {problem}; skipped") for line, problem in report.problems]
     if report.bad_lines > len(report.problems):
         lines.append((True, f"warning: {file}: {report.bad_lines - len(report.problems):,} more bad line(s) skipped"))
