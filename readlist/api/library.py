@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from readlist.store import db, queries
+from readlist.store import maintenance, queries
 
 if TYPE_CHECKING:
     from readlist.api.report import Details, Stats
@@ -51,7 +51,7 @@ class Library:
         if self._store is not None:
             return self._store.conn
         if self._conn is None:
-            self._conn = db.connect(Path(self.settings.library))
+            self._conn = maintenance.open_library(Path(self.settings.library))
         return self._conn
 
     def close(self) -> None:

@@ -52,7 +52,7 @@ def get_exporter(name: str) -> Exporter:
             target = getattr(import_module(module), attr)
         else:
             target = plugins[name].load()  # type: ignore[attr-defined]
-        exporter = target() if isinstance(target, type) else target
+        exporter: Exporter = target() if isinstance(target, type) else target
     except Exception as exc:  # a broken plugin must not crash the CLI with a traceback
         raise ReadlistError(f"export format {name!r} could not be loaded: {exc}") from exc
     if not callable(getattr(exporter, "write", None)):

@@ -91,7 +91,7 @@ def csl_item(paper: Paper, options: ExportOptions) -> dict[str, object]:
     elif preprint:
         item["publisher"] = "arXiv"
         item["number"] = f"arXiv:{paper.arxiv_id}"  # Zotero's Archive ID, as its arXiv translator writes it
-    item["DOI"] = paper.doi or (ARXIV_DOI + paper.arxiv_id if preprint else None)
+    item["DOI"] = paper.doi or (ARXIV_DOI + paper.arxiv_id if preprint and paper.arxiv_id else None)
     item["URL"] = paper_url(paper)
     if options.abstract:
         item["abstract"] = paper.abstract

@@ -105,7 +105,9 @@ class _Harvest:
                 raise ReadlistError(f"{settings.index}: the index has no last datestamp; give one with --from DATE")
             self._save(**{**dict.fromkeys(STATE), "harvest_url": url, "harvest_format": prefix, "harvest_from": start})
         so_far = {name: int(self.facts.get(f"harvest_{name}") or 0) for name in ("records", "new", "deleted")}
-        self.report = HarvestReport(start, resumed=self.resumed, **so_far)
+        self.report = HarvestReport(
+            start, records=so_far["records"], new=so_far["new"], deleted=so_far["deleted"], resumed=self.resumed
+        )
         self.meter = Meter("harvesting", None) if progress else None
 
     def _save(self, **values: object) -> None:

@@ -19,13 +19,13 @@ Rare words have short lists of records, so a search reads little whatever the si
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
 from readlist.identifiers import bare_arxiv_id, normalize_doi, parse_identifier
 from readlist.index.schema import AUTHOR_SEPARATOR, facts, open_index, unpack
-from readlist.ingest.bibtex import latex_to_text
+from readlist.ingest.decode import latex_to_text
 from readlist.model import Record
 from readlist.text import normalize_title
 
@@ -89,14 +89,14 @@ class ArxivIndex:
         total = int(self.facts.get("records") or 1)
         nums: dict[int, None] = {}
         for abstract in abstracts:
-            scores: Counter[int] = Counter()
+            scores: defaultdict[int, float] = defaultdict(float)  # row number -> weight of the rare words it shares
             for term, records in list(self._rarest("abstract", abstract).items())[: self.abstract_terms]:
                 if records > max(COMMON, total // 20):  # a common word says little and has a long list: stop
                     break
                 weight = math.log(1 + total / records)
                 for (num,) in self._conn.execute(_MATCH.format(table="abstract_fts", limit=""), (f'"{term}"',)):
                     scores[num] += weight
-            nums.update(dict.fromkeys(num for num, _ in scores.most_common(self.per_query)))
+            nums.update(dict.fromkeys(sorted(scores, key=scores.__getitem__, reverse=True)[: self.per_query]))
         return self._rows("num", list(nums))
 
     def _rarest(self, field: str, text: str) -> dict[str, int]:
@@ -128,7 +128,7 @@ class ArxivIndex:
         sql = _MATCH.format(table="title_fts", limit="ORDER BY rank LIMIT ?")
         return [num for (num,) in self._conn.execute(sql, (query, self.per_query))]
 
-    def _rows(self, column: str, keys: list) -> list[Record]:
+    def _rows(self, column: str, keys: Sequence[object]) -> list[Record]:
         """Records by id or row number, in the order of ``keys``."""
         found: dict[object, Record] = {}
         for i in range(0, len(keys), CHUNK):

@@ -258,7 +258,7 @@ class Writer:
         table is told what it indexed for the row)."""
         for column, field in enumerate(FIELDS, 1):
             table = f"{field}_fts"
-            rows = [(text[0], normalize_title(text[column])) for text in texts if text[column]]
+            rows = [(num, normalize_title(value)) for num, *values in texts if (value := values[column - 1])]
             if sign > 0:
                 self.conn.executemany(f"INSERT INTO {table}(rowid, {field}) VALUES (?, ?)", rows)
             else:

@@ -65,13 +65,14 @@ def arxiv_id(value: object) -> str:
     return bare_arxiv_id(parsed[0])
 
 
-def _authors(record: dict) -> str:
+def _authors(record: dict[str, object]) -> str:
     parsed = record.get("authors_parsed")
     names: list[str] = []
     if isinstance(parsed, list):
         names = [name(*parts[:3]) for parts in parsed if isinstance(parts, list) and parts]
-    if not any(names) and isinstance(record.get("authors"), str):
-        names = split_authors(record["authors"])
+    authors = record.get("authors")
+    if not any(names) and isinstance(authors, str):
+        names = split_authors(authors)
     return AUTHOR_SEPARATOR.join(n for n in names if n)
 
 

@@ -10,15 +10,18 @@ entry is kept.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from readlist.errors import InputError
 from readlist.identifiers import normalize_doi, split_arxiv_id
-from readlist.ingest.bibscan import MONTH_NAMES, MONTHS, Block, scan
+from readlist.ingest.bibscan import MONTH_NAMES, MONTHS, Block, Field, scan
 from readlist.ingest.decode import latex_to_text
 from readlist.ingest.names import decoded_names
 from readlist.model import BibRecord, Entry, PartialDate
 from readlist.states import READ_STATES
+
+Warn = Callable[[str], None]  # says what is wrong with the entry being read
 
 # readlist's own fields: other tools ignore them; they hold state, not the user's record
 STATE_FIELD = "readlist-state"
@@ -97,7 +100,7 @@ def parse_bib(text: str, source: str) -> BibFile:
             by_key.setdefault(block.key.lower(), block)
     first_line: dict[str, int] = {}
     for block in entries:
-        named = {}  # lower-case field name -> the field (the first: a repeated one is not in block.fields)
+        named: dict[str, Field] = {}  # lower-case name -> the field (a repeated one is not in block.fields)
         for f in block.fields:
             named[f.name.lower()] = f
         warn = _warner(out, source, block)
@@ -135,7 +138,7 @@ def parse_bib(text: str, source: str) -> BibFile:
     return out
 
 
-def _warner(out: BibFile, source: str, block: Block):
+def _warner(out: BibFile, source: str, block: Block) -> Warn:
     label = f"entry {block.key!r}" if block.key else "entry (no key)"
 
     def warn(message: str) -> None:
@@ -148,7 +151,9 @@ def _same(a: Block, b: Block) -> bool:
     return a.type.lower() == b.type.lower() and a.fields == b.fields
 
 
-def _to_entry(block: Block, own: dict, key: str | None, parent: Block | None, source: str, warn) -> Entry:
+def _to_entry(
+    block: Block, own: dict[str, Field], key: str | None, parent: Block | None, source: str, warn: Warn
+) -> Entry:
     fields = dict(own)
     if parent is not None:  # what BibTeX inherits through crossref, for matching and display
         for f in parent.fields:
@@ -221,7 +226,7 @@ def _to_entry(block: Block, own: dict, key: str | None, parent: Block | None, so
     )
 
 
-def _date(fields: dict, warn) -> PartialDate | None:
+def _date(fields: dict[str, Field], warn: Warn) -> PartialDate | None:
     """The date a .bib entry gives: biblatex's ``date`` (EDTF, the start of a range), else ``year``/``month``.
     One that cannot be read is kept as written, with a warning."""
     date = fields.get("date")

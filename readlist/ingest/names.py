@@ -29,7 +29,8 @@ def decoded_parts(parts: Parts) -> Parts:
     raw = (parts.first, parts.von, parts.last, parts.jr)
     if not any(_LATEX.search(p) for p in raw):  # most names: nothing to decode (white space is collapsed)
         return parts
-    return Parts(*(latex_to_text(p) for p in raw), parts.useprefix)
+    first, von, last, jr = (latex_to_text(p) for p in raw)
+    return Parts(first, von, last, jr, parts.useprefix)
 
 
 def split_names(value: str) -> list[str]:

@@ -4,7 +4,7 @@ instead of rendering every paper again."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Generator, Mapping
 from typing import TYPE_CHECKING
 
 from readlist.store.db import begin_at_once
@@ -58,7 +58,7 @@ def stored_texts(
 
 def export_texts(
     conn: sqlite3.Connection, filters: Filters, keys: Collection[str] | None, fmt: str, variant: str, render: Render
-) -> Iterator[bytes]:
+) -> Generator[bytes]:
     """Each selected paper's ``fmt`` text as UTF-8, in export order: its stored text when rendered with
     ``variant``, else ``render(paper)``.
 

@@ -7,7 +7,7 @@ that one command is one transaction; reads may happen outside one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 
@@ -86,7 +86,7 @@ class Store:
 
     def export_texts(
         self, filters: Filters, keys: Collection[str] | None, fmt: str, variant: str, render: Callable[[Paper], str]
-    ) -> Iterator[bytes]:
+    ) -> Generator[bytes]:
         return export_cache.export_texts(self.conn, filters, keys, fmt, variant, render)
 
     def preamble(self) -> bytes:
