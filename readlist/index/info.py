@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from readlist.index.schema import facts, open_index, size_on_disk
-from readlist.units import megabytes
+from readlist.words import megabytes
 
 
 def describe(index: Path) -> dict[str, str]:

@@ -8,7 +8,7 @@ import sys
 import time
 from typing import TextIO
 
-from readlist.units import duration
+from readlist.words import duration
 
 
 class Meter:

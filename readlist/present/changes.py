@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from readlist.present.words import plural
+from readlist.words import plural
 
 if TYPE_CHECKING:
     from readlist.model import Paper

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from readlist.present.paper import candidates_table
-from readlist.present.words import conjugate, plural
+from readlist.words import conjugate, plural
 
 if TYPE_CHECKING:
     from readlist.model import Paper

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from readlist.present.words import plural
+from readlist.words import plural
 
 
 def failure(exc: Exception) -> str:

@@ -7,9 +7,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from readlist.present.output import Line
-from readlist.present.words import plural
-from readlist.units import duration as took
-from readlist.units import megabytes
+from readlist.words import duration as took
+from readlist.words import megabytes, plural
 
 if TYPE_CHECKING:
     from readlist.api.maintenance import CacheInfo

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from readlist.present.output import Line
-from readlist.present.words import conjugate, plural
+from readlist.words import conjugate, plural
 
 if TYPE_CHECKING:
     from readlist.api.report import Report

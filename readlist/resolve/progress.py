@@ -6,7 +6,7 @@ import sys
 import time
 from typing import Protocol, TextIO
 
-from readlist.present.words import plural
+from readlist.words import plural
 
 
 class HttpStatsLike(Protocol):

@@ -8,7 +8,7 @@ from readlist.api import select
 from readlist.commands.options import filter_options
 from readlist.commands.session import Session
 from readlist.present.output import say
-from readlist.present.words import plural
+from readlist.words import plural
 
 
 @click.command()
