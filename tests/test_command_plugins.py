@@ -49,11 +49,9 @@ def test_without_the_plugin_there_is_no_such_command(tmp_path: Path) -> None:
 def test_a_broken_plugin_is_one_error_line_and_a_built_in_name_stays_the_built_in(cli: Cli) -> None:
     site = Path(cli.env["PYTHONPATH"].split(os.pathsep)[0])
     (points,) = site.glob("*.dist-info/entry_points.txt")
-    points.write_text(
-        points.read_text(encoding="utf-8") + "broken = readlist_plugin_example.nosuchmodule:command\n"
-        "list = readlist_plugin_example.count:count\n",
-        encoding="utf-8",
-    )
+    group = "[readlist.commands]\n"  # two more commands in the plugin's group (its file has other groups after it)
+    more = "broken = readlist_plugin_example.nosuchmodule:command\nlist = readlist_plugin_example.count:count\n"
+    points.write_text(points.read_text(encoding="utf-8").replace(group, group + more), encoding="utf-8")
     res = cli.proc("broken")
     assert res.exit_code == 1 and len(res.stderr.splitlines()) == 1 and "Traceback" not in res.stderr
     assert res.stderr.startswith("Error: command 'broken' (readlist_plugin_example.nosuchmodule:command) could not")
