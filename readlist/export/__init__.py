@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from contextlib import closing
 from importlib import import_module
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from readlist.errors import ReadlistError
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Iterator
+    from importlib.metadata import EntryPoint
     from typing import TextIO
 
     from readlist.export.base import Exporter, ExportOptions
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["available_formats", "export", "get_exporter"]
 
 GROUP = "readlist.exporters"
+T = TypeVar("T")
 BUILTINS = {
     "bibtex": "readlist.export.bibtex:BibtexExporter",
     "biblatex": "readlist.export.bibtex:BiblatexExporter",
@@ -30,7 +32,7 @@ BUILTINS = {
 }
 
 
-def _plugins() -> dict[str, object]:
+def _plugins() -> dict[str, EntryPoint]:
     from importlib.metadata import entry_points  # slow to import: only when a plugin may be asked for
 
     return {ep.name: ep for ep in entry_points(group=GROUP) if ep.name not in BUILTINS}
@@ -51,7 +53,7 @@ def get_exporter(name: str) -> Exporter:
             module, _, attr = BUILTINS[name].partition(":")
             target = getattr(import_module(module), attr)
         else:
-            target = plugins[name].load()  # type: ignore[attr-defined]
+            target = plugins[name].load()
         exporter: Exporter = target() if isinstance(target, type) else target
     except Exception as exc:  # a broken plugin must not crash the CLI with a traceback
         raise ReadlistError(f"export format {name!r} could not be loaded: {exc}") from exc
@@ -78,7 +80,7 @@ def export(
 
     count = 0
 
-    def counted(items: Iterable[object]) -> Iterator[object]:
+    def counted(items: Iterable[T]) -> Iterator[T]:
         nonlocal count
         for item in items:
             count += 1
@@ -91,11 +93,11 @@ def export(
         renderer = exporter.renderer(options)
         texts = store.export_texts(filters, keys, exporter.name, variant_digest(renderer.variant), renderer.render)
         with closing(texts):  # ends the read transaction also when writing fails
-            exporter.assemble(counted(texts), out, options)  # type: ignore[arg-type]
+            exporter.assemble(counted(texts), out, options)
     else:
         papers = store.papers(filters)
         if keys is not None:
             wanted = set(keys)
             papers = (p for p in papers if p.key in wanted)
-        exporter.write(counted(papers), out, options)  # type: ignore[arg-type]
+        exporter.write(counted(papers), out, options)
     return count

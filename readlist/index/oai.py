@@ -80,7 +80,9 @@ def parse_page(body: bytes, prefix: str) -> Page:
     return page
 
 
-def _row(meta: SafeET.Element, ns: str, authors: list[str], **dates: object) -> IndexRow:
+def _row(
+    meta: SafeET.Element, ns: str, authors: list[str], published: str | None, updated: str | None, version: int | None
+) -> IndexRow:
     def get(tag: str) -> str | None:
         return text(meta.findtext(f"{ns}{tag}"))
 
@@ -96,7 +98,9 @@ def _row(meta: SafeET.Element, ns: str, authors: list[str], **dates: object) -> 
         categories=get("categories"),
         doi=get("doi"),
         journal_ref=get("journal-ref"),
-        **dates,  # type: ignore[arg-type]
+        published=published,
+        updated=updated,
+        version=version,
     )
 
 

@@ -191,7 +191,7 @@ def writer_lock(index: Path) -> Iterator[None]:
 
 
 def _packed(row: IndexRow) -> IndexRow:
-    return row._replace(abstract=pack(row.abstract))  # type: ignore[arg-type]
+    return row._replace(abstract=pack(row.abstract))  # type: ignore[arg-type]  # stored compressed (IndexRow)
 
 
 class _Stored(NamedTuple):

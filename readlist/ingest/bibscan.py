@@ -103,7 +103,7 @@ class _Reader:
         return self.line
 
     def skip_space(self, pos: int) -> int:
-        return _SPACE.match(self.text, pos).end()  # type: ignore[union-attr]
+        return _SPACE.match(self.text, pos).end()  # type: ignore[union-attr]  # a run of spaces, maybe empty, always matches
 
     def expect(self, pos: int, char: str, what: str) -> int:
         pos = self.skip_space(pos)
@@ -280,7 +280,7 @@ def scan(text: str) -> Scan:
 def _where(kind: str, text: str, open_pos: int) -> str:
     if kind in ("string", "preamble"):
         return f"@{kind}: "
-    key = _BRACE_KEY.match(text, _SPACE.match(text, open_pos + 1).end())  # type: ignore[union-attr]
+    key = _BRACE_KEY.match(text, _SPACE.match(text, open_pos + 1).end())  # type: ignore[union-attr]  # a run of spaces, maybe empty, always matches
     return f"entry {key[0]!r}: " if key and "=" not in key[0] else "entry (no key): "
 
 

@@ -167,7 +167,7 @@ class _Decoder:
         """The argument after a command at ``pos``: (start, stop, next position) of its text; a group's text is
         inside its braces, else one character (or a control word). (pos, pos, pos) when there is none."""
         text = self.text
-        pos = _SPACES.match(text, pos, end).end()  # type: ignore[union-attr]
+        pos = _SPACES.match(text, pos, end).end()  # type: ignore[union-attr]  # a run of spaces, maybe empty, always matches
         if pos >= end:
             return pos, pos, pos
         if text[pos] == "{":
@@ -192,7 +192,7 @@ class _Decoder:
         after = m.end()
         if word is not None:
             name = word
-            after = _SPACES.match(text, after, end).end()  # type: ignore[union-attr]
+            after = _SPACES.match(text, after, end).end()  # type: ignore[union-attr]  # a run of spaces, maybe empty, always matches
         else:
             name = symbol
         if name in ACCENTS and (word is None or name in "uvHcdbkrt"):
