@@ -16,13 +16,13 @@ READERS = {"environ", "environb", "getenv", "putenv"}
 
 def _reads_environment(tree: ast.AST) -> list[int]:
     """Lines that read ``os.environ`` or call ``os.getenv``/``os.putenv`` (however ``os`` was imported)."""
-    lines = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and node.attr in READERS:
-            lines.append(node.lineno)
-        elif isinstance(node, ast.ImportFrom) and node.module == "os" and {a.name for a in node.names} & READERS:
-            lines.append(node.lineno)
-    return lines
+    attributes = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr in READERS]
+    imports = [
+        n.lineno
+        for n in ast.walk(tree)
+        if isinstance(n, ast.ImportFrom) and n.module == "os" and {a.name for a in n.names} & READERS
+    ]
+    return attributes + imports
 
 
 def test_only_config_reads_the_environment() -> None:
