@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from readlist.model import BibRecord, Entry, Record
-from readlist.similarity import DIFFERENT_ABSTRACTS, abstract_similarity
 from readlist.store.layers import Layer, compose
 from readlist.store.queries import lookup_many
 from readlist.text import normalized
@@ -97,6 +96,8 @@ def contradiction(entry: _Facts, paper: _Facts) -> str | None:
     if entry.year and paper.year and abs(entry.year - paper.year) > FAR_YEARS:
         return f"years far apart ({paper.year}, {entry.year})"
     if entry.abstract and paper.abstract:
+        from readlist.similarity import DIFFERENT_ABSTRACTS, abstract_similarity  # rapidfuzz: not for `show`, `list`
+
         similarity = abstract_similarity(entry.abstract, paper.abstract)
         if similarity < DIFFERENT_ABSTRACTS:
             return f"abstracts differ ({similarity:.2f})"
