@@ -1,5 +1,6 @@
 """One resolution over many entries: identifier lookups, then title searches source by source (the next source
-asked only for what the one before did not match, while it is still answering), then the completion of matches.
+asked only for what the one before did not match, while it is still answering; a source that searches abstracts
+is asked for the abstracts of the entries its title search did not match first), then the completion of matches.
 
 Sources are asked by what their classes declare (`readlist.sources.base`), each on its own worker thread, in
 batches; every candidate goes through the one matcher (`readlist.resolve.match`). `readlist.resolve.resolver`
@@ -20,6 +21,7 @@ from readlist.errors import ApiError, NetworkError
 from readlist.identifiers import bare_arxiv_id
 from readlist.model import Candidate, Entry, Outcome, Record
 from readlist.resolve.match import NO_CANDIDATE, decide, score
+from readlist.similarity import DIFFERENT_ABSTRACTS, abstract_similarity
 from readlist.sources.base import Source
 from readlist.text import normalized
 
@@ -245,20 +247,16 @@ class Run:
             self.asked[p].setdefault(key, []).extend(works)
 
         def search(chunk: list[str]) -> list[Record]:
-            records = source.search_titles([waiting[k][0].entry.title or k for k in chunk])
-            if source.searches_abstracts:
-                abstracts = [w.entry.abstract for k in chunk for w in waiting[k] if w.entry.abstract]
-                seen = {(r.arxiv_id, r.doi, r.title) for r in records}
-                more = source.search_abstracts(abstracts) if abstracts else []
-                records += [r for r in more if (r.arxiv_id, r.doi, r.title) not in seen]
-            return records
+            return source.search_titles([waiting[k][0].entry.title or k for k in chunk])
 
         self.title_jobs[p] += self._submit(p, search, list(waiting), source.titles_per_search)
 
     def _collect_titles(self, p: int) -> None:
+        """Decide the entries source ``p`` searched by title; those it did not match are searched by abstract when
+        it can (`_collect_abstracts`), else passed on."""
         source = self.sources[p]
         self._flush(p)
-        last = not any(s.titles_per_search for s in self.sources[p + 1 :])
+        unmatched: list[tuple[str, Work, Outcome]] = []
         for chunk, job in self.title_jobs[p]:
             works = [w for key in chunk for w in self.asked[p][key]]
             try:
@@ -272,10 +270,47 @@ class Run:
                 for w in self.asked[p][key]:
                     w.searched_by.append(source.label)
                     outcome = self._decide(w, records, titles)
-                    if outcome.status == "matched" or last:
+                    if outcome.status == "matched":
                         self._settle(w, outcome)
-                    else:  # the next source is asked as soon as it has a batch (at once, one title at a time)
-                        self._queue_titles(p + 1, key, [w])
+                    elif source.searches_abstracts and w.entry.abstract:
+                        unmatched.append((key, w, outcome))
+                    else:
+                        self._pass_on(p, key, w, outcome)
+        if unmatched:
+            self._collect_abstracts(p, unmatched)
+
+    def _collect_abstracts(self, p: int, unmatched: list[tuple[str, Work, Outcome]]) -> None:
+        """Search source ``p`` by the abstracts of entries its title search did not match (a paper renamed between
+        versions), and decide them again with the records whose abstract is near theirs."""
+        source = self.sources[p]
+        abstracts = list(dict.fromkeys(w.entry.abstract or "" for _, w, _ in unmatched))
+        try:
+            records = self.pools[source.name].submit(source.search_abstracts, abstracts).result()
+        except (NetworkError, ApiError) as exc:
+            for _, w, _ in unmatched:
+                self._settle(w, Outcome("pending", reason=_failure(source.label, exc)))
+            return
+        for key, w, outcome in unmatched:
+            abstract = w.entry.abstract or ""
+            near = [r for r in records if abstract_similarity(abstract, r.abstract or "") >= DIFFERENT_ABSTRACTS]
+            if near:
+                found = [score(w.entry, r) for r in near]
+                for candidate in found:
+                    candidate.evidence["found_by"] = f"{source.label} abstract search"
+                w.candidates += found
+                outcome = decide(w.entry, w.candidates)
+            if outcome.status == "matched":
+                self._settle(w, outcome)
+            else:
+                self._pass_on(p, key, w, outcome)
+
+    def _pass_on(self, p: int, key: str, w: Work, outcome: Outcome) -> None:
+        """An entry source ``p`` did not match: to the next source that searches titles, which is asked as soon as
+        it has a batch (at once, one title at a time); with none left, ``outcome`` stands."""
+        if any(s.titles_per_search for s in self.sources[p + 1 :]):
+            self._queue_titles(p + 1, key, [w])
+        else:
+            self._settle(w, outcome)
 
     # -- completion ------------------------------------------------------------------------------
 
