@@ -76,6 +76,7 @@ class Work:
     candidates: list[Candidate] = field(default_factory=list)
     searched_by: list[str] = field(default_factory=list)
     complete: bool = False  # a match whose record is complete (its base and what enriching sources know)
+    completing: bool = False  # its base and enriching records have been asked for
 
     @property
     def finished(self) -> Outcome | None:
@@ -86,6 +87,7 @@ class Work:
 
 Jobs = list[tuple[list[str], Future[T]]]  # chunks asked, each with its job
 Answers = tuple[dict[str, Record | None], dict[str, str]]  # records by arXiv id, and why the ids of failed chunks
+AskedIds = list[tuple[list[str], Future[Mapping[str, Record | None]], str]]  # chunks asked, their jobs, who was asked
 
 
 class Run:
@@ -110,6 +112,8 @@ class Run:
         self.title_jobs: list[Jobs[list[Record]]] = [[] for _ in range(n)]
         # identifier lookups not yet collected: (source position, scheme, entries by identifier, jobs)
         self.id_jobs: list[tuple[int, str, dict[str, list[Work]], Jobs[dict[str, Record]]]] = []
+        # completions asked for: the matches, their base lookups and, per enriching source, its lookups
+        self.completions: list[tuple[list[tuple[Work, Record]], AskedIds, dict[int, AskedIds]]] = []
 
     def run(self) -> None:
         by_id: dict[str, dict[str, list[Work]]] = {scheme: defaultdict(list) for scheme in SCHEMES}
@@ -277,6 +281,7 @@ class Run:
                     else:
                         self._pass_on(p, key, w, outcome)
         if unmatched:
+            self._start_completion()  # the other sources complete the matches while this one searches abstracts
             self._collect_abstracts(p, unmatched)
 
     def _collect_abstracts(self, p: int, unmatched: list[tuple[str, Work, Outcome]]) -> None:
@@ -319,33 +324,49 @@ class Run:
         first that does as its base, and every enriching source's record of the paper is merged in (`complete`),
         both fetched in batches, at once on each source's thread. A failure here leaves the entry pending with
         the match kept, to be completed next run."""
-        matched = [(w, w.outcome.record) for w in self.work if w.outcome and w.outcome.status == "matched"]
+        self._start_completion()
+        for matched, fetching, enriching in self.completions:
+            enriched = {i: self._gather(jobs) for i, jobs in enriching.items()}
+            fetched = self._gather(fetching)
+            for w, record in matched:
+                self._completed(w, record, record.source not in self._own_base(), fetched, enriched)
+
+    def _own_base(self) -> set[str]:
+        """The sources whose records are their own base (they look up arXiv ids)."""
+        return {s.name for s in self.sources if "arxiv" in s.id_schemes}
+
+    def _start_completion(self) -> None:
+        """Ask for the base and enriching records of the matches not asked for yet, without waiting for them (the
+        matches so far are completed while a source still searches for the rest)."""
+        matched = [
+            (w, w.outcome.record)
+            for w in self.work
+            if w.outcome and w.outcome.status == "matched" and w.outcome.record and not w.completing
+        ]
+        if not matched:
+            return
         base_at = self._id_source("arxiv", 0)
-        own_base = {s.name for s in self.sources if "arxiv" in s.id_schemes}  # their records are their own base
         bases: set[str] = set()
         enrich: dict[int, set[str]] = {i: set() for i, s in enumerate(self.sources) if s.enriches}
-        for _, record in matched:
-            if record is not None and record.arxiv_id:
+        for w, record in matched:
+            w.completing = True
+            if record.arxiv_id:
                 key = bare_arxiv_id(record.arxiv_id)
-                if record.source not in own_base:
+                if record.source not in self._own_base():
                     bases.add(key)
                 for i in enrich:
                     if self.sources[i].name != record.source:
                         enrich[i].add(key)
         enriching = {i: self._ask_ids(i, ids, self.sources[i].enrich, " (enrichment)") for i, ids in enrich.items()}
         fetching = self._ask_ids(base_at, bases, self._arxiv_records(base_at), "") if base_at is not None else []
-        enriched = {i: self._gather(jobs) for i, jobs in enriching.items()}
-        fetched = self._gather(fetching)
-        for w, record in matched:
-            if record is not None:
-                self._completed(w, record, record.source not in own_base, fetched, enriched)
+        self.completions.append(([(w, r) for w, r in matched if r is not None], fetching, enriching))
 
     def _arxiv_records(self, p: int) -> Callable[[list[str]], dict[str, Record]]:
         return lambda chunk: self.sources[p].fetch_ids("arxiv", chunk)
 
     def _ask_ids(
         self, p: int, ids: set[str], call: Callable[[list[str]], Mapping[str, Record | None]], role: str
-    ) -> list[tuple[list[str], Future[Mapping[str, Record | None]], str]]:
+    ) -> AskedIds:
         """Ask source ``p`` for these arXiv ids, in batches; each job with the label a failure names."""
         label = self.sources[p].label + role
         return [
@@ -353,7 +374,7 @@ class Run:
         ]
 
     @staticmethod
-    def _gather(jobs: list[tuple[list[str], Future[Mapping[str, Record | None]], str]]) -> Answers:
+    def _gather(jobs: AskedIds) -> Answers:
         """Results of chunked jobs keyed by bare arXiv id, and the reason for each id whose chunk failed."""
         found: dict[str, Record | None] = {}
         failed: dict[str, str] = {}

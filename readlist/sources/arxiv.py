@@ -192,7 +192,7 @@ class ArxivClient:
         base_url: str,
         *,
         batch_size: int = 30,
-        abstract_batch_size: int = 20,
+        abstract_batch_size: int = 30,
         retry_batch_size: int = 5,
         results_per_title: int = 4,
     ) -> None:
@@ -286,7 +286,7 @@ def service(settings: Settings) -> Service:
 
 class ArxivSource(Source):
     """arXiv: ids looked up (it is their registry), titles searched 60 at a time (two ORed queries), and the
-    abstracts of entries no title search matched, 20 to a query."""
+    abstracts of entries no title search matched, 30 to a query."""
 
     name = "arxiv"
     label = "arXiv"
