@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from readlist.errors import ApiError
 from readlist.model import Record
 from readlist.resolve.http import Http
-from readlist.text import normalize_title
 from readlist.sources.arxiv import (
     PHRASE_WORDS,
     PHRASES,
@@ -22,6 +21,7 @@ from readlist.sources.arxiv import (
     parse_feed,
     title_phrase,
 )
+from readlist.text import normalize_title
 from tests.conftest import http_for
 from tests.fakeserver import FakeServer
 from tests.fakeserver.arxiv import BILLION_LAUGHS, EXTERNAL_ENTITY, MALFORMED, Op, Term, parse_query

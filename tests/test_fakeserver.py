@@ -203,7 +203,7 @@ ABSTRACT_PAPERS = [
     {
         "title": "Queues of Unread Papers",
         "arxiv_id": "2401.00001",
-        "abstract": "We model the Reading-List backlog as a queue; pasted pages arrive daily and papers leave when read.",
+        "abstract": "We model the Reading-List backlog as a queue; pasted pages arrive daily, papers leave when read.",
     },
     {
         "title": "Bread Proofing Times",
