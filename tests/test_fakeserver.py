@@ -197,3 +197,34 @@ def test_random_faults_are_seeded_and_server_side_rate_limit(server: FakeServer)
     server.faults.set(min_interval=5.0)
     codes = [requests.get(f"{server.s2_url}/paper/x", timeout=5).status_code for _ in range(2)]
     assert codes == [404, 429]
+
+
+ABSTRACT_PAPERS = [
+    {
+        "title": "Queues of Unread Papers",
+        "arxiv_id": "2401.00001",
+        "abstract": "We model the Reading-List backlog as a queue; pasted pages arrive daily, papers leave when read.",
+    },
+    {
+        "title": "Bread Proofing Times",
+        "arxiv_id": "2401.00002",
+        "abstract": "Dough rises faster in warm kitchens: we time the proofing of sourdough loaves over a year.",
+    },
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ('abs:"reading list backlog"', ["2401.00001"]),  # case and punctuation are not part of a phrase
+        ('abs:"READING-LIST backlog"', []),  # the hyphen still negates what follows it
+        ('abs:"backlog reading list"', []),  # a phrase keeps its word order
+        ('abs:"pasted pages" OR abs:"sourdough loaves"', ["2401.00001", "2401.00002"]),
+        ('(abs:"pasted pages" OR abs:"kitchen") AND abs:"warm kitchens"', []),
+        ('abs:"warm kitchens" AND abs:"proofing"', ["2401.00002"]),
+        ('abs:"unread papers"', []),  # the title is not the abstract
+    ],
+)
+def test_arxiv_abstract_phrase_search(fake_server: FakeServer, query: str, expected: list[str]) -> None:
+    fake_server.set_corpus(ABSTRACT_PAPERS)
+    assert sorted(arxiv(fake_server, search_query=query)) == expected

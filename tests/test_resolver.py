@@ -93,13 +93,19 @@ def test_seed_pages_resolve_to_the_right_papers(fake_server: FakeServer, resolve
     want, findable = expected_ids(), findable_ids()
     present = [(e, o) for e, o in zip(seed_entries, outcomes, strict=True) if normalize_title(e.title or "") in want]
     assert present, "the corpus names no seed paper"
-    unmatched = [(e.title, o.status, o.reason) for e, o in present if o.status != "matched"]
-    assert [u for u in unmatched if normalize_title(u[0] or "") in findable] == []
-    assert len(unmatched) <= len(want) - len(findable)  # only papers renamed on arXiv may be missed
+    # A paper renamed on arXiv since the page listed it is found by its abstract; without one it may be missed.
+    missed = [
+        (e.title, o.status, o.reason)
+        for e, o in present
+        if o.status != "matched" and (e.abstract or normalize_title(e.title or "") in findable)
+    ]
+    assert missed == []
     assert check_no_wrong_match(seed_entries, outcomes) == []
     assert resolver.stats.requests == len(fake_server.requests())
-    # The hosts work concurrently: Semantic Scholar title fallbacks start while arXiv searches go on.
-    assert fake_server.requests("s2")[0].time < fake_server.requests("arxiv")[-1].time
+    # Semantic Scholar searches only the titles arXiv matched by neither title nor abstract: those not on arXiv.
+    absent = {normalize_title(e.title or "") for e in seed_entries} - set(want)
+    title_matches = [r for r in fake_server.requests("s2") if r.path.endswith("/paper/search/match")]
+    assert len(title_matches) == len(absent)
 
 
 def test_requests_stay_far_below_papers(fake_server: FakeServer, resolver: Resolver, seed_entries) -> None:

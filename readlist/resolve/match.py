@@ -150,7 +150,7 @@ def acceptable(candidate: Candidate, t: Thresholds = DEFAULT) -> str | None:
         return None
     if title is None:
         return "no title to compare"
-    retitled = title < t.title and abstract is not None and abstract >= t.abstract_same and title >= 0.5
+    retitled = title < t.title and abstract is not None and abstract >= t.abstract_same
     abstract_agrees = abstract is not None and abstract >= t.abstract_agree
     if not retitled and (title < t.title_loose or (title < t.title and not abstract_agrees)):
         return f"title differs ({title:.2f})"
@@ -171,10 +171,10 @@ def acceptable(candidate: Candidate, t: Thresholds = DEFAULT) -> str | None:
 
 
 def _worth_asking(candidate: Candidate, t: Thresholds) -> bool:
-    """A refused candidate still worth a question: the same title or abstract, or a close title and no abstract
-    against it."""
+    """A refused candidate still worth a question: the same title, an abstract of the same paper (another version
+    of it, perhaps renamed), or a close title and no abstract against it."""
     title, abstract = _comp(candidate, "title") or 0.0, _comp(candidate, "abstract")
-    if title >= t.title or (abstract is not None and abstract >= t.abstract_same):
+    if title >= t.title or (abstract is not None and abstract >= t.abstract_agree):
         return True
     close = candidate.score >= t.review and title >= t.title_loose - 0.15
     return close and (abstract is None or abstract >= t.abstract_conflict)

@@ -1,5 +1,6 @@
 """One resolution over many entries: identifier lookups, then title searches source by source (the next source
-asked only for what the one before did not match, while it is still answering), then the completion of matches.
+asked only for what the one before did not match, while it is still answering; a source that searches abstracts
+is asked for the abstracts of the entries its title search did not match first), then the completion of matches.
 
 Sources are asked by what their classes declare (`readlist.sources.base`), each on its own worker thread, in
 batches; every candidate goes through the one matcher (`readlist.resolve.match`). `readlist.resolve.resolver`
@@ -20,6 +21,7 @@ from readlist.errors import ApiError, NetworkError
 from readlist.identifiers import bare_arxiv_id
 from readlist.model import Candidate, Entry, Outcome, Record
 from readlist.resolve.match import NO_CANDIDATE, decide, score
+from readlist.similarity import DIFFERENT_ABSTRACTS, abstract_similarity
 from readlist.sources.base import Source
 from readlist.text import normalized
 
@@ -74,6 +76,7 @@ class Work:
     candidates: list[Candidate] = field(default_factory=list)
     searched_by: list[str] = field(default_factory=list)
     complete: bool = False  # a match whose record is complete (its base and what enriching sources know)
+    completing: bool = False  # its base and enriching records have been asked for
 
     @property
     def finished(self) -> Outcome | None:
@@ -84,6 +87,7 @@ class Work:
 
 Jobs = list[tuple[list[str], Future[T]]]  # chunks asked, each with its job
 Answers = tuple[dict[str, Record | None], dict[str, str]]  # records by arXiv id, and why the ids of failed chunks
+AskedIds = list[tuple[list[str], Future[Mapping[str, Record | None]], str]]  # chunks asked, their jobs, who was asked
 
 
 class Run:
@@ -108,6 +112,8 @@ class Run:
         self.title_jobs: list[Jobs[list[Record]]] = [[] for _ in range(n)]
         # identifier lookups not yet collected: (source position, scheme, entries by identifier, jobs)
         self.id_jobs: list[tuple[int, str, dict[str, list[Work]], Jobs[dict[str, Record]]]] = []
+        # completions asked for: the matches, their base lookups and, per enriching source, its lookups
+        self.completions: list[tuple[list[tuple[Work, Record]], AskedIds, dict[int, AskedIds]]] = []
 
     def run(self) -> None:
         by_id: dict[str, dict[str, list[Work]]] = {scheme: defaultdict(list) for scheme in SCHEMES}
@@ -245,20 +251,16 @@ class Run:
             self.asked[p].setdefault(key, []).extend(works)
 
         def search(chunk: list[str]) -> list[Record]:
-            records = source.search_titles([waiting[k][0].entry.title or k for k in chunk])
-            if source.searches_abstracts:
-                abstracts = [w.entry.abstract for k in chunk for w in waiting[k] if w.entry.abstract]
-                seen = {(r.arxiv_id, r.doi, r.title) for r in records}
-                more = source.search_abstracts(abstracts) if abstracts else []
-                records += [r for r in more if (r.arxiv_id, r.doi, r.title) not in seen]
-            return records
+            return source.search_titles([waiting[k][0].entry.title or k for k in chunk])
 
         self.title_jobs[p] += self._submit(p, search, list(waiting), source.titles_per_search)
 
     def _collect_titles(self, p: int) -> None:
+        """Decide the entries source ``p`` searched by title; those it did not match are searched by abstract when
+        it can (`_collect_abstracts`), else passed on."""
         source = self.sources[p]
         self._flush(p)
-        last = not any(s.titles_per_search for s in self.sources[p + 1 :])
+        unmatched: list[tuple[str, Work, Outcome]] = []
         for chunk, job in self.title_jobs[p]:
             works = [w for key in chunk for w in self.asked[p][key]]
             try:
@@ -272,10 +274,48 @@ class Run:
                 for w in self.asked[p][key]:
                     w.searched_by.append(source.label)
                     outcome = self._decide(w, records, titles)
-                    if outcome.status == "matched" or last:
+                    if outcome.status == "matched":
                         self._settle(w, outcome)
-                    else:  # the next source is asked as soon as it has a batch (at once, one title at a time)
-                        self._queue_titles(p + 1, key, [w])
+                    elif source.searches_abstracts and w.entry.abstract:
+                        unmatched.append((key, w, outcome))
+                    else:
+                        self._pass_on(p, key, w, outcome)
+        if unmatched:
+            self._start_completion()  # the other sources complete the matches while this one searches abstracts
+            self._collect_abstracts(p, unmatched)
+
+    def _collect_abstracts(self, p: int, unmatched: list[tuple[str, Work, Outcome]]) -> None:
+        """Search source ``p`` by the abstracts of entries its title search did not match (a paper renamed between
+        versions), and decide them again with the records whose abstract is near theirs."""
+        source = self.sources[p]
+        abstracts = list(dict.fromkeys(w.entry.abstract or "" for _, w, _ in unmatched))
+        try:
+            records = self.pools[source.name].submit(source.search_abstracts, abstracts).result()
+        except (NetworkError, ApiError) as exc:
+            for _, w, _ in unmatched:
+                self._settle(w, Outcome("pending", reason=_failure(source.label, exc)))
+            return
+        for key, w, outcome in unmatched:
+            abstract = w.entry.abstract or ""
+            near = [r for r in records if abstract_similarity(abstract, r.abstract or "") >= DIFFERENT_ABSTRACTS]
+            if near:
+                found = [score(w.entry, r) for r in near]
+                for candidate in found:
+                    candidate.evidence["found_by"] = f"{source.label} abstract search"
+                w.candidates += found
+                outcome = decide(w.entry, w.candidates)
+            if outcome.status == "matched":
+                self._settle(w, outcome)
+            else:
+                self._pass_on(p, key, w, outcome)
+
+    def _pass_on(self, p: int, key: str, w: Work, outcome: Outcome) -> None:
+        """An entry source ``p`` did not match: to the next source that searches titles, which is asked as soon as
+        it has a batch (at once, one title at a time); with none left, ``outcome`` stands."""
+        if any(s.titles_per_search for s in self.sources[p + 1 :]):
+            self._queue_titles(p + 1, key, [w])
+        else:
+            self._settle(w, outcome)
 
     # -- completion ------------------------------------------------------------------------------
 
@@ -284,33 +324,49 @@ class Run:
         first that does as its base, and every enriching source's record of the paper is merged in (`complete`),
         both fetched in batches, at once on each source's thread. A failure here leaves the entry pending with
         the match kept, to be completed next run."""
-        matched = [(w, w.outcome.record) for w in self.work if w.outcome and w.outcome.status == "matched"]
+        self._start_completion()
+        for matched, fetching, enriching in self.completions:
+            enriched = {i: self._gather(jobs) for i, jobs in enriching.items()}
+            fetched = self._gather(fetching)
+            for w, record in matched:
+                self._completed(w, record, record.source not in self._own_base(), fetched, enriched)
+
+    def _own_base(self) -> set[str]:
+        """The sources whose records are their own base (they look up arXiv ids)."""
+        return {s.name for s in self.sources if "arxiv" in s.id_schemes}
+
+    def _start_completion(self) -> None:
+        """Ask for the base and enriching records of the matches not asked for yet, without waiting for them (the
+        matches so far are completed while a source still searches for the rest)."""
+        matched = [
+            (w, w.outcome.record)
+            for w in self.work
+            if w.outcome and w.outcome.status == "matched" and w.outcome.record and not w.completing
+        ]
+        if not matched:
+            return
         base_at = self._id_source("arxiv", 0)
-        own_base = {s.name for s in self.sources if "arxiv" in s.id_schemes}  # their records are their own base
         bases: set[str] = set()
         enrich: dict[int, set[str]] = {i: set() for i, s in enumerate(self.sources) if s.enriches}
-        for _, record in matched:
-            if record is not None and record.arxiv_id:
+        for w, record in matched:
+            w.completing = True
+            if record.arxiv_id:
                 key = bare_arxiv_id(record.arxiv_id)
-                if record.source not in own_base:
+                if record.source not in self._own_base():
                     bases.add(key)
                 for i in enrich:
                     if self.sources[i].name != record.source:
                         enrich[i].add(key)
         enriching = {i: self._ask_ids(i, ids, self.sources[i].enrich, " (enrichment)") for i, ids in enrich.items()}
         fetching = self._ask_ids(base_at, bases, self._arxiv_records(base_at), "") if base_at is not None else []
-        enriched = {i: self._gather(jobs) for i, jobs in enriching.items()}
-        fetched = self._gather(fetching)
-        for w, record in matched:
-            if record is not None:
-                self._completed(w, record, record.source not in own_base, fetched, enriched)
+        self.completions.append(([(w, r) for w, r in matched if r is not None], fetching, enriching))
 
     def _arxiv_records(self, p: int) -> Callable[[list[str]], dict[str, Record]]:
         return lambda chunk: self.sources[p].fetch_ids("arxiv", chunk)
 
     def _ask_ids(
         self, p: int, ids: set[str], call: Callable[[list[str]], Mapping[str, Record | None]], role: str
-    ) -> list[tuple[list[str], Future[Mapping[str, Record | None]], str]]:
+    ) -> AskedIds:
         """Ask source ``p`` for these arXiv ids, in batches; each job with the label a failure names."""
         label = self.sources[p].label + role
         return [
@@ -318,7 +374,7 @@ class Run:
         ]
 
     @staticmethod
-    def _gather(jobs: list[tuple[list[str], Future[Mapping[str, Record | None]], str]]) -> Answers:
+    def _gather(jobs: AskedIds) -> Answers:
         """Results of chunked jobs keyed by bare arXiv id, and the reason for each id whose chunk failed."""
         found: dict[str, Record | None] = {}
         failed: dict[str, str] = {}

@@ -8,7 +8,7 @@ accepts POST; it avoids both the ``+``/``%2B`` trap and 414 URI Too Long).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import timedelta
 
 import defusedxml.ElementTree as SafeET
@@ -108,48 +108,130 @@ def title_phrase(title: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", strip_latex(title)).split())
 
 
+# Words an abstract phrase never holds: Lucene's English stop words (arXiv's index may drop them, which makes a
+# phrase holding them match differently), other function words, and words most abstracts use.
+STOP_WORDS = frozenset(
+    """a about above across after again against all almost also although among an and another any are as at be
+    because been before being below between both but by can could did do does doing done down during each either
+    enough even ever every few for from further had has have having here how however if in into is it its itself
+    just less many may might more most much must neither no nor not now of off often on once one only onto or other
+    our ours out over own per rather same several should since so some such than that the their theirs them then
+    there therefore these they this those though through thus to too two under until up upon us very via was we
+    were what whether which while who whom whose why will with within without would yet approach approaches based
+    demonstrate demonstrates existing experiments furthermore introduce key method methods model models new novel
+    paper present propose proposed results show shows significantly state study task tasks use used uses using
+    various well work""".split()
+)
+PHRASE_WORDS = 3  # words per abstract phrase: consecutive in the abstract, so they rarely all recur elsewhere
+PHRASES = 3  # phrases per abstract, one from each third: a paper whose abstract was edited still holds one
+_PLAIN_WORD = re.compile(r"^[A-Za-z]{3,24}$")  # ASCII letters only: no LaTeX, digits, accents or hyphens
+_CLAUSE_END = re.compile(r"[,.;:!?)\]]$")
+
+
+def abstract_phrases(abstract: str) -> list[str]:
+    """A few distinctive phrases of an abstract, as arXiv ``abs:"..."`` phrase text, lower case.
+
+    A phrase is PHRASE_WORDS consecutive plain words (letters only, no stop word) within one clause of the text;
+    the phrase with the longest words (long words are the rare ones) is taken from each third of the abstract.
+    Anything arXiv's query parser or tokenizer might read otherwise (LaTeX, quotes, hyphens, which mean NOT,
+    operators, digits, non-ASCII letters) ends a run of plain words. A last word not closed by punctuation is
+    dropped: a page may cut the abstract short in the middle of a word.
+    """
+    tokens = abstract.split()
+    if tokens and not _CLAUSE_END.search(tokens[-1]):
+        tokens.pop()
+    windows: list[tuple[int, list[str]]] = []  # (position, words)
+    run: list[str] = []
+    for i, token in enumerate(tokens):
+        ends = bool(_CLAUSE_END.search(token))
+        word = token[:-1] if ends else token
+        if _PLAIN_WORD.match(word) and word.lower() not in STOP_WORDS:
+            run.append(word.lower())
+            if len(run) >= PHRASE_WORDS:
+                windows.append((i, run[-PHRASE_WORDS:]))
+        else:
+            run = []
+        if ends:
+            run = []
+    phrases: list[str] = []
+    for part in range(PHRASES):
+        third = [w for i, w in windows if part * len(tokens) <= i * PHRASES < (part + 1) * len(tokens)]
+        if third:
+            best = max(third, key=lambda words: sum(map(len, words)))  # the first of equals: max keeps it
+            phrases.append(" ".join(best))
+    return list(dict.fromkeys(phrases))
+
+
+def abstract_clause(abstract: str) -> str | None:
+    """The query clause that finds a paper by its abstract (``(abs:"..." OR abs:"...")``), None when the abstract
+    has no phrase to search."""
+    phrases = abstract_phrases(abstract)
+    return "(" + " OR ".join(f'abs:"{p}"' for p in phrases) + ")" if phrases else None
+
+
 def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
 
 
 class ArxivClient:
-    """Title searches and id lookups against the arXiv API.
+    """Title and abstract searches and id lookups against the arXiv API.
 
     ``batch_size`` titles go into one ``ti:"..." OR ti:"..."`` query asking ``results_per_title`` results per
-    title. Relevance ranks the whole result set, so a generic title can crowd the others out: titles that got no
-    record containing their phrase are asked again ``retry_batch_size`` at a time, unless the answer held every
-    record that matched (totalResults no more than the records returned: nothing was crowded out, so the title
-    is not on arXiv under that name and asking again would only cost a request).
+    title; abstracts likewise, each as a clause of its distinctive phrases (`abstract_clause`), in batches of
+    ``abstract_batch_size``. Relevance ranks the whole result set, so a generic title can crowd the others out:
+    titles (abstracts) that got no record containing their phrase (one of their phrases) are asked again
+    ``retry_batch_size`` at a time, unless the answer held every record that matched (totalResults no more than
+    the records returned: nothing was crowded out, so the text is not on arXiv and asking again would only cost a
+    request).
     """
 
     def __init__(
-        self, http: Http, base_url: str, *, batch_size: int = 30, retry_batch_size: int = 5, results_per_title: int = 4
+        self,
+        http: Http,
+        base_url: str,
+        *,
+        batch_size: int = 30,
+        abstract_batch_size: int = 30,
+        retry_batch_size: int = 5,
+        results_per_title: int = 4,
     ) -> None:
         self.http = http
         self.base_url = base_url
         self.batch_size = batch_size
+        self.abstract_batch_size = abstract_batch_size
         self.retry_batch_size = retry_batch_size
         self.results_per_title = results_per_title
 
     def search_titles(self, titles: Sequence[str]) -> list[Record]:
         """Every record any of the title queries returned, once each, in the order first seen."""
-        phrases = list(dict.fromkeys(p for p in map(title_phrase, titles) if p))
+        phrases = dict.fromkeys(p for p in map(title_phrase, titles) if p)
+        clauses = {f'ti:"{p}"': [p] for p in phrases}
+        return self._search(clauses, lambda r: r.title, self.batch_size)
+
+    def search_abstracts(self, abstracts: Sequence[str]) -> list[Record]:
+        """Every record any of the abstracts' queries returned, once each, in the order first seen."""
+        clauses = {c: abstract_phrases(a) for a in abstracts if (c := abstract_clause(a))}
+        return self._search(clauses, lambda r: r.abstract or "", self.abstract_batch_size)
+
+    def _search(self, clauses: dict[str, list[str]], text: Callable[[Record], str], batch_size: int) -> list[Record]:
+        """Records of ORed ``clauses`` (clause -> its phrases), ``batch_size`` per query, then ``retry_batch_size``
+        for the clauses whose phrases no record's ``text`` held."""
+        pending = list(clauses)
         found: dict[str, Record] = {}
-        for size in dict.fromkeys((self.batch_size, self.retry_batch_size)):
+        for size in dict.fromkeys((batch_size, self.retry_batch_size)):
             missing = []
-            for chunk in _chunks(phrases, size):
-                query = " OR ".join(f'ti:"{phrase}"' for phrase in chunk)
-                form = {"search_query": query, "max_results": self.results_per_title * len(chunk)}
+            for chunk in _chunks(pending, size):
+                form = {"search_query": " OR ".join(chunk), "max_results": self.results_per_title * len(chunk)}
                 records, total = self._query_feed(form)
                 for record in records:
                     found.setdefault(record.arxiv_id or "", record)
                 if records and total is not None and total <= len(records):
-                    continue  # every match came back: a title without its record is not there to find
-                seen = "|".join(f" {normalized(r.title)} " for r in records)  # "|" never occurs in a phrase
-                missing += [p for p in chunk if f" {normalized(p)} " not in seen]
-            phrases = missing
-            if not phrases:
+                    continue  # every match came back: a text without its record is not there to find
+                seen = "|".join(f" {normalized(text(r))} " for r in records)  # "|" never occurs in a phrase
+                missing += [c for c in chunk if not any(f" {normalized(p)} " in seen for p in clauses[c])]
+            pending = missing
+            if not pending:
                 break
         return list(found.values())
 
@@ -203,7 +285,8 @@ def service(settings: Settings) -> Service:
 
 
 class ArxivSource(Source):
-    """arXiv: ids looked up (it is their registry), titles searched 60 at a time (two ORed queries)."""
+    """arXiv: ids looked up (it is their registry), titles searched 60 at a time (two ORed queries), and the
+    abstracts of entries no title search matched, 30 to a query."""
 
     name = "arxiv"
     label = "arXiv"
@@ -212,6 +295,7 @@ class ArxivSource(Source):
     authority = frozenset({"arxiv"})
     ids_per_lookup = 200  # the client POSTs, so URL length is no limit
     titles_per_search = 60
+    searches_abstracts = True
 
     def __init__(self, settings: Settings, http: Http) -> None:
         super().__init__(settings, http)
@@ -223,3 +307,6 @@ class ArxivSource(Source):
 
     def search_titles(self, titles: Sequence[str]) -> list[Record]:
         return self.client.search_titles(titles)
+
+    def search_abstracts(self, abstracts: Sequence[str]) -> list[Record]:
+        return self.client.search_abstracts(abstracts)

@@ -13,7 +13,8 @@ them in ascending ``order``; it knows none by name. What a source can do is what
 - ``titles_per_search`` (0: none): ``search_titles`` finds records for that many titles per call. Titles go to the
   first source that searches them; an entry that source does not match goes to the next one.
 - ``searches_abstracts``: ``search_abstracts`` finds records by abstract too (a title changed between versions);
-  the resolver asks it alongside each title search, for the entries that have an abstract.
+  the resolver asks it after its title searches, for the entries they did not match that have an abstract (so a
+  title match costs no abstract search), and scores the records whose abstract is near the entry's.
 - ``enriches``: ``enrich`` gives, by arXiv id, what the source knows about a matched paper's publication (DOI,
   venue, pages); it completes the records other sources matched.
 

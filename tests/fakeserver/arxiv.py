@@ -8,7 +8,7 @@ import textwrap
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from readlist.text import normalize_title
+from readlist.text import normalize_title, normalized
 
 from .corpus import FakePaper, valid_arxiv_id
 
@@ -131,7 +131,7 @@ def _term_score(term: Term, paper: FakePaper) -> float | None:
         positive.append(head)
         negated += tails
     wanted = normalize_title(" ".join(positive)).split()
-    have = normalize_title(field).split()
+    have = normalized(field).split()  # memoized: a batch of abstract phrases reads every abstract many times
     if not wanted or any(w in have for w in normalize_title(" ".join(negated)).split()):
         return None
     if term.phrase:
