@@ -22,5 +22,9 @@ class NetworkError(ReadlistError):
     """
 
 
+class Offline(NetworkError):
+    """Offline mode (``--offline``): the answer is not in the cache, and no request was sent."""
+
+
 class ApiError(ReadlistError):
     """A remote API answered, but with something that is not a usable result."""

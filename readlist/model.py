@@ -145,6 +145,7 @@ class Record:
     pages: str | None = None
     publication_types: list[str] = field(default_factory=list)
     url: str | None = None
+    provenance: str | None = None  # how `show` names the source when its name alone does not say (a local copy's date)
 
 
 @dataclass

@@ -7,6 +7,7 @@ without loading it.
 STATUSES: tuple[str, ...] = ("pending", "matched", "needs-review", "unresolved")
 READ_STATES: tuple[str, ...] = ("unread", "reading", "read")
 DUPLICATE = "duplicate"  # `--status duplicate`: papers flagged as possible duplicates, whatever their status
+INCOMPLETE = "incomplete"  # in a match's evidence: what offline mode kept a source from adding (`resolve` adds it)
 
 # filter name (also its command-line option, --name) -> the values it accepts (None: any text)
 FILTER_CHOICES: dict[str, tuple[str, ...] | None] = {

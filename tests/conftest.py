@@ -66,6 +66,7 @@ def fake_settings(tmp_path: Path, fake_server: FakeServer) -> Settings:
     return Settings(
         library=tmp_path / "library.sqlite",
         cache=tmp_path / "cache" / "http-cache.sqlite",
+        index=tmp_path / "no-index.sqlite",  # none: a test that wants one builds it there
         arxiv_url=fake_server.arxiv_url,
         s2_url=fake_server.s2_url,
         s2_api_key=None,

@@ -27,7 +27,7 @@ HELD = json.loads((PLUGIN / "readlist_plugin_example" / "records.json").read_tex
 
 def test_the_built_in_sources_are_registered_in_the_resolvers_order() -> None:
     classes = source_classes()
-    assert [c.name for c in classes] == ["arxiv", "s2"]
+    assert [c.name for c in classes] == ["index", "arxiv", "s2"]
     assert [c.order for c in classes] == sorted(c.order for c in classes)
 
 
@@ -36,7 +36,7 @@ def test_a_source_plugin_answers_what_it_holds_and_passes_the_rest_on(
 ) -> None:
     monkeypatch.syspath_prepend(str(plugin_site(tmp_path)))
     importlib.invalidate_caches()
-    assert [c.name for c in source_classes()] == ["arxiv", "doi-file", "s2"]
+    assert [c.name for c in source_classes()] == ["index", "arxiv", "doi-file", "s2"]
     held = HELD[0]
     other = next(r for r in corpus_records() if r.get("doi") and r["doi"].lower() != held["doi"])
     resolver = Resolver(fake_settings)

@@ -148,7 +148,14 @@ def open_index(path: Path, *, write: bool = False) -> sqlite3.Connection:
     """The index at ``path``, checked: one a readlist of this version can read (and, for ``write``, update)."""
     if not path.is_file():
         raise ReadlistError(f"no index at {path}; build one with `readlist index build FILE`")
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT)
+    # one thread at a time, not always the one that opened it (a source is made on one and asked on another)
+    conn = sqlite3.connect(
+        f"{path.resolve().as_uri()}?mode=rw",
+        uri=True,
+        isolation_level=None,
+        timeout=BUSY_TIMEOUT,
+        check_same_thread=False,
+    )
     try:
         found = facts(conn)
     except sqlite3.DatabaseError:

@@ -4,7 +4,8 @@ Each API is a `Service` its client declares: where it answers (the base URL), th
 requests, how long its answers are kept, and which answers say that nothing was found. A URL under no declared
 service is asked with no interval and kept a week (`readlist.resolve.cache` has the cache's policy and file).
 
-Offline mode answers from the cache only, expired entries included, and raises ``NetworkError`` on a miss.
+Offline mode answers from the cache only, expired entries included, and raises ``Offline`` (a ``NetworkError``) on a
+miss.
 The S2 key travels in a header spelled ``X-API-Key``, which requests-cache redacts (it compares header names
 case-sensitively, so ``x-api-key`` is listed too); headers are not part of cache keys.
 
@@ -43,7 +44,7 @@ import requests
 from requests_cache import DEFAULT_IGNORED_PARAMS, DO_NOT_CACHE, CachedSession
 
 from readlist.config import Settings
-from readlist.errors import ApiError, NetworkError
+from readlist.errors import ApiError, NetworkError, Offline
 from readlist.resolve.cache import EXPIRY, a_week, open_cache
 
 MAX_BODY_BYTES = 20 * 1024 * 1024
@@ -281,7 +282,7 @@ class Http:
             self.stats.add(cache_hits=1)
             return cached
         if self.settings.offline:
-            raise NetworkError(f"offline: {method} {_where(url)} is not in the cache")
+            raise Offline(f"offline: {method} {_where(url)} is not in the cache")
         if service.name in self._down:
             raise NetworkError(f"connection failed ({self._down[service.name]})")
         limiter = self._limiters[service.limiter or service.name]

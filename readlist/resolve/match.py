@@ -116,7 +116,7 @@ def score(entry: Entry, record: Record) -> Candidate:
     evidence["agreed"] = sorted([k for k, v in components.items() if v >= 0.9] + ids_agree)
     evidence["disagreed"] = sorted([k for k, v in components.items() if v < DISAGREE[k]] + ids_differ)
     evidence["details"] = notes
-    evidence["source"] = record.source
+    evidence["source"] = record.provenance or record.source
     return Candidate(record, round(combined, 4), evidence)
 
 

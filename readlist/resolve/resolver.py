@@ -38,7 +38,7 @@ class Resolver:
         self.progress = progress
         self._http = Http(settings)
         classes = source_classes() if sources is None else sorted(sources, key=lambda c: c.order)
-        self.sources = [cls(settings, self._http) for cls in classes]
+        self.sources = [cls(settings, self._http) for cls in classes if cls.available(settings)]
         self._work: list[Work] = []
         self._abandoned = False  # interrupted: worker threads may still be finishing a request
 

@@ -17,12 +17,13 @@ from typing import TypeVar
 
 from rapidfuzz import fuzz, process
 
-from readlist.errors import ApiError, NetworkError
+from readlist.errors import ApiError, NetworkError, Offline
 from readlist.identifiers import bare_arxiv_id
 from readlist.model import Candidate, Entry, Outcome, Record
 from readlist.resolve.match import NO_CANDIDATE, decide, score
 from readlist.similarity import DIFFERENT_ABSTRACTS, abstract_similarity
 from readlist.sources.base import Source
+from readlist.states import INCOMPLETE
 from readlist.text import normalized
 
 MIN_TITLE_SIMILARITY = 0.5  # records below this are not even scored against an entry
@@ -86,7 +87,17 @@ class Work:
 
 
 Jobs = list[tuple[list[str], Future[T]]]  # chunks asked, each with its job
-Answers = tuple[dict[str, Record | None], dict[str, str]]  # records by arXiv id, and why the ids of failed chunks
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a source could not answer for an id, and whether only offline mode kept it from asking."""
+
+    reason: str
+    offline: bool
+
+
+Answers = tuple[dict[str, Record | None], dict[str, Failure]]  # records by arXiv id, and why for failed chunks
 AskedIds = list[tuple[list[str], Future[Mapping[str, Record | None]], str]]  # chunks asked, their jobs, who was asked
 
 
@@ -321,13 +332,14 @@ class Run:
 
     def _complete(self) -> None:
         """Complete every match: a record from a source that does not look up arXiv ids gets the record of the
-        first that does as its base, and every enriching source's record of the paper is merged in (`complete`),
-        both fetched in batches, at once on each source's thread. A failure here leaves the entry pending with
-        the match kept, to be completed next run."""
+        first that does as its base (`_bases`), and every enriching source's record of the paper is merged in
+        (`complete`), both fetched in batches, at once on each source's thread. A failure here leaves the entry
+        pending with the match kept, to be completed next run; except an enrichment offline mode could not answer:
+        the match stands, and its evidence says what it still lacks (`states.INCOMPLETE`)."""
         self._start_completion()
         for matched, fetching, enriching in self.completions:
             enriched = {i: self._gather(jobs) for i, jobs in enriching.items()}
-            fetched = self._gather(fetching)
+            fetched = self._bases(fetching)
             for w, record in matched:
                 self._completed(w, record, record.source not in self._own_base(), fetched, enriched)
 
@@ -361,6 +373,22 @@ class Run:
         fetching = self._ask_ids(base_at, bases, self._arxiv_records(base_at), "") if base_at is not None else []
         self.completions.append(([(w, r) for w, r in matched if r is not None], fetching, enriching))
 
+    def _bases(self, fetching: AskedIds) -> Answers:
+        """The base records asked of the first source that looks up arXiv ids, then those it lacks (a local index
+        lacks the newest papers) asked of the next such source, and so on."""
+        found, failed = self._gather(fetching)
+        missing = {k for chunk, _, _ in fetching for k in chunk if found.get(k) is None and k not in failed}
+        p = self._id_source("arxiv", 0)
+        while missing and p is not None:
+            p = self._id_source("arxiv", p + 1)
+            if p is None:
+                break
+            more, failures = self._gather(self._ask_ids(p, missing, self._arxiv_records(p), ""))
+            found.update((k, r) for k, r in more.items() if r is not None)
+            failed.update(failures)
+            missing = {k for k in missing if found.get(k) is None and k not in failed}
+        return found, failed
+
     def _arxiv_records(self, p: int) -> Callable[[list[str]], dict[str, Record]]:
         return lambda chunk: self.sources[p].fetch_ids("arxiv", chunk)
 
@@ -375,28 +403,31 @@ class Run:
 
     @staticmethod
     def _gather(jobs: AskedIds) -> Answers:
-        """Results of chunked jobs keyed by bare arXiv id, and the reason for each id whose chunk failed."""
+        """Results of chunked jobs keyed by bare arXiv id, and why for each id whose chunk failed."""
         found: dict[str, Record | None] = {}
-        failed: dict[str, str] = {}
+        failed: dict[str, Failure] = {}
         for chunk, job, label in jobs:
             try:
                 found.update({bare_arxiv_id(k): v for k, v in job.result().items()})
             except (NetworkError, ApiError) as exc:
-                failed.update(dict.fromkeys(chunk, _failure(label, exc)))
+                failed.update(dict.fromkeys(chunk, Failure(_failure(label, exc), isinstance(exc, Offline))))
         return found, failed
 
     def _completed(self, w: Work, match: Record, based: bool, fetched: Answers, enriched: dict[int, Answers]) -> None:
         """The match of ``w`` with its base (when ``based``: it needs one) and every enriching source's record."""
         assert w.outcome is not None
-        key = bare_arxiv_id(match.arxiv_id) if match.arxiv_id else None
-        asked = [fetched] if based else []
-        asked += [answers for i, answers in enriched.items() if self.sources[i].name != match.source]
-        failed = next((answers[1][key] for answers in asked if key in answers[1]), None) if key else None
-        if failed is not None:
-            w.outcome = replace(w.outcome, status="pending", reason=failed)
+        key = bare_arxiv_id(match.arxiv_id) if match.arxiv_id else ""
+        base_failure = fetched[1].get(key) if based else None
+        failures = [a[1][key] for i, a in enriched.items() if self.sources[i].name != match.source and key in a[1]]
+        stop = base_failure or next((f for f in failures if not f.offline), None)
+        if stop is not None:
+            w.outcome = replace(w.outcome, status="pending", reason=stop.reason)
         else:
-            record = (fetched[0].get(key) if based and key else None) or match
+            record = (fetched[0].get(key) if based else None) or match
             for i, answers in enriched.items():
-                record = complete(record, match if self.sources[i].name == match.source else answers[0].get(key or ""))
-            w.outcome = replace(w.outcome, record=record if enriched else complete(record, None))
+                record = complete(record, match if self.sources[i].name == match.source else answers[0].get(key))
+            evidence = dict(w.outcome.evidence)
+            if failures:  # only offline mode kept an enriching source from asking: the match stands
+                evidence[INCOMPLETE] = "; ".join(f.reason for f in failures)
+            w.outcome = replace(w.outcome, record=record if enriched else complete(record, None), evidence=evidence)
         w.complete = True

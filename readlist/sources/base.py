@@ -17,6 +17,8 @@ them in ascending ``order``; it knows none by name. What a source can do is what
   title match costs no abstract search), and scores the records whose abstract is near the entry's.
 - ``enriches``: ``enrich`` gives, by arXiv id, what the source knows about a matched paper's publication (DOI,
   venue, pages); it completes the records other sources matched.
+- ``available``: whether the source can answer at all with these settings (a local file that is not there): one
+  that cannot is not asked, and says nothing.
 
 A matched record that names an arXiv id but came from a source that does not look up arXiv ids is completed with
 the record of the first source that does (its base). A source that talks to an API declares it to the HTTP layer
@@ -49,6 +51,11 @@ class Source:
     def __init__(self, settings: Settings, http: Http) -> None:
         self.settings = settings
         self.http = http
+
+    @classmethod
+    def available(cls, settings: Settings) -> bool:
+        """Whether the source can answer with these settings; the resolver leaves out one that cannot."""
+        return True
 
     def fetch_ids(self, scheme: str, ids: Sequence[str]) -> dict[str, Record]:
         """Identifier (as given: a bare arXiv id, a lower-case DOI) -> its record; unknown ones are absent."""
