@@ -15,6 +15,12 @@ title search would return them. Cases:
 The cases are split in two by a hash of the entry's title (all cases of one title on the same side): thresholds are
 swept on the tuning part only, and precision/recall are reported on the held-apart part, which played no part in
 choosing them. ``--markdown`` prints the held-apart table as docs/matching.md shows it.
+
+``--index FILE``: the local arXiv index (`readlist index build`, holding the corpus's records) is the only source:
+an entry's candidates are what the index finds for it, by title and by abstract, as the resolver asks it and keeps
+them (records whose title is at least half similar), instead of the nearest corpus titles with the true record put
+first. A positive whose record the searches miss is then a miss; "absent" withholds the true record from what the
+index found. Both modes print the renamed positives (page title not the record's) apart.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -33,6 +39,7 @@ from rapidfuzz import fuzz, process
 from readlist.ingest.pages import parse_page
 from readlist.model import Candidate, Entry, PartialDate, Record
 from readlist.resolve.match import DEFAULT, Thresholds, decide, score
+from readlist.resolve.run import MIN_TITLE_SIMILARITY
 from readlist.text import normalize_title
 
 REPO = Path(__file__).resolve().parents[1]
@@ -124,33 +131,82 @@ def impostor(record: Record, other: Record) -> Record:
     return replace(other, title=record.title, arxiv_id=f"impostor-{record.arxiv_id}", published=f"{year}-01-15")
 
 
-def build_cases() -> list[Case]:
+Finder = Callable[[Entry, str | None], list[Record]]  # an entry's candidates, without the record of that id
+
+
+def corpus_finder(records: list[Record]) -> Finder:
+    """The corpus records nearest in title (an arXiv title search)."""
+    titles = [normalize_title(r.title) for r in records]
+
+    def find(entry: Entry, without: str | None) -> list[Record]:
+        if without is None:
+            return nearest(entry, records, titles)
+        kept = [i for i, r in enumerate(records) if ident(r) != without]
+        return nearest(entry, [records[i] for i in kept], [titles[i] for i in kept])
+
+    return find
+
+
+def index_finder(path: Path) -> Finder:
+    """What the local index finds by title and abstract, as the resolver keeps it (`readlist.sources.index`)."""
+    from readlist.index.query import ArxivIndex
+
+    index = ArxivIndex(path)
+
+    def find(entry: Entry, without: str | None) -> list[Record]:
+        found = index.search_titles([entry.title or ""])
+        if entry.abstract:
+            seen = {r.arxiv_id for r in found}
+            found += [r for r in index.search_abstracts([entry.abstract]) if r.arxiv_id not in seen]
+        title = normalize_title(entry.title or "")
+        near = [r for r in found if fuzz.ratio(title, normalize_title(r.title)) >= 100 * MIN_TITLE_SIMILARITY]
+        return [r for r in near if ident(r) != without]
+
+    return find
+
+
+def build_cases(index: Path | None = None) -> list[Case]:
     entries = seed_entries()
     records, seed_of = corpus_records(entries)
-    titles = [normalize_title(r.title) for r in records]
     by_id = {ident(r): r for r in records}
+    find = index_finder(index) if index else corpus_finder(records)
     cases: list[Case] = []
-    for i, entry in enumerate(entries):
-        expected = seed_of.get(normalize_title(entry.title or ""))
-        pool = nearest(entry, records, titles)
-        if expected is None:
-            cases.append(Case("absent", entry, pool, None))
-            continue
-        true = by_id[expected]
-        pool = [true, *(r for r in pool if r is not true)]
-        cases.append(Case("positive", entry, pool, expected))
-        cases.extend(Case("perturbed", p, pool, expected) for p in perturbations(entry))
-        others = [r for r in pool[1:] if r.abstract and r.abstract != true.abstract]
-        without = [r for r in records if r is not true]
-        cases.append(Case("absent", entry, nearest(entry, without, [normalize_title(r.title) for r in without]), None))
-        donor = others[0] if others else by_id[ident(records[(i + 1) % len(records)])]
-        cases.append(Case("impostor", entry, [impostor(true, donor), *pool[1:]], None))
-    # Entries with a title alone (a .bib line, a bare list): the same cases without the abstract.
-    bare = [replace(c, kind=f"{c.kind}/title-only", entry=replace(c.entry, abstract=None)) for c in cases]
-    # A title alone cannot tell a same-title paper apart: impostors count only where the page gives a date or
-    # an author count (docs/matching.md discusses the rest).
-    informative = [c for c in bare if c.kind != "impostor/title-only" or c.entry.date or c.entry.author_count]
-    return cases + [c for c in informative if c.kind != "perturbed/title-only"]
+    # Entries with a title alone (a .bib line, a bare list) too: the same cases without the abstract.
+    for suffix in ("", "/title-only"):
+        for i, full in enumerate(entries):
+            entry = replace(full, abstract=None) if suffix else full
+            expected = seed_of.get(normalize_title(entry.title or ""))
+            found = find(entry, None)
+            if expected is None:
+                cases.append(Case("absent" + suffix, entry, found, None))
+                continue
+            true = next((r for r in found if ident(r) == expected), None) if index else by_id[expected]
+            pool = [true, *(r for r in found if r is not true)] if true else found
+            cases.append(Case("positive" + suffix, entry, pool, expected))
+            if not suffix:
+                cases.extend(
+                    Case("perturbed", p, find(p, None) if index else pool, expected) for p in perturbations(entry)
+                )
+            truth = true or by_id[expected]
+            rest = [r for r in pool if r is not true]
+            others = [r for r in rest if r.abstract and r.abstract != truth.abstract]
+            cases.append(Case("absent" + suffix, entry, find(entry, expected), None))
+            # A title alone cannot tell a same-title paper apart: impostors count only where the page gives a date
+            # or an author count (docs/matching.md discusses the rest).
+            if not suffix or entry.date or entry.author_count:
+                donor = (others or [r for r in records[i:] + records[:i] if r.abstract != truth.abstract])[0]
+                cases.append(Case("impostor" + suffix, entry, [impostor(truth, donor), *rest], None))
+    return cases
+
+
+def renamed(case: Case) -> bool:
+    """A positive whose page title is not its record's title now (renamed on arXiv since)."""
+    return (
+        case.expected is not None
+        and case.kind.startswith("positive")
+        and case.entry.title is not None
+        and any(normalize_title(case.entry.title) != normalize_title(r.title) for r in case.records[:1])
+    )
 
 
 def evaluate(cases: list[Case], t: Thresholds) -> dict[str, int]:
@@ -232,6 +288,14 @@ def markdown(cases: list[Case], t: Thresholds) -> str:
             f"| {text} | {len(group)} | {shown[0]} | {shown[1]} | {tally['wrong']} | {tally['review']} "
             f"| {tally['unresolved']} |"
         )
+        if kind == "positive":  # the renamed among them: the index finds them by abstract
+            moved = [c for c in group if renamed(c)]
+            tally = evaluate(moved, t)
+            precision, recall = rates(tally)
+            lines.append(
+                f"| ... of which renamed on arXiv | {len(moved)} | {precision:.3f} | {recall:.3f} | {tally['wrong']} "
+                f"| {tally['review']} | {tally['unresolved']} |"
+            )
     precision, recall = rates(evaluate(cases, t))
     lines.append(f"| **all** | {len(cases)} | {precision:.3f} | {recall:.3f} | {evaluate(cases, t)['wrong']} | | |")
     return "\n".join(lines)
@@ -240,8 +304,9 @@ def markdown(cases: list[Case], t: Thresholds) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--markdown", action="store_true", help="print only the held-apart table (docs/matching.md)")
+    parser.add_argument("--index", type=Path, help="the local index as the only source (holding the corpus)")
     args = parser.parse_args()
-    cases = build_cases()
+    cases = build_cases(args.index)
     parts = {name: [c for c in cases if c.part == name] for name in PARTS}
     tuning, held = parts["tuning"], parts["held-apart"]
     if args.markdown:
