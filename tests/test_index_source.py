@@ -13,6 +13,7 @@ import pytest
 
 from readlist.config import Settings
 from readlist.index.build import build
+from readlist.ingest.pages import parse_page
 from readlist.model import Entry, Outcome, Record
 from readlist.resolve.resolver import Resolver
 from readlist.resolve.run import INCOMPLETE
@@ -20,7 +21,6 @@ from readlist.sources.arxiv import ArxivSource
 from readlist.sources.base import Source
 from readlist.sources.index import IndexSource
 from readlist.text import normalize_title
-from readlist.ingest.pages import parse_page
 from tests.fakeserver import FakeServer
 from tests.fakeserver.corpus import corpus_records as corpus_facts
 from tests.paths import seed_pages
