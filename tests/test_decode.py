@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from readlist.export import get_exporter
 from readlist.export.base import ExportOptions
 from readlist.ingest.bibscan import scan
-from readlist.ingest.decode import _decoded, latex_to_text
+from readlist.latex import _decoded, latex_to_text
 from readlist.model import BibRecord, Paper
 from readlist.text import braces_balanced
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from readlist.identifiers import bare_arxiv_id, normalize_doi, parse_identifier
 from readlist.index.schema import AUTHOR_SEPARATOR, facts, open_index, unpack
-from readlist.ingest.decode import latex_to_text
+from readlist.latex import latex_to_text
 from readlist.model import Record
 from readlist.text import normalize_title
 

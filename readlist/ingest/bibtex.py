@@ -1,7 +1,7 @@
 """Import .bib files: each entry is kept as the user's record (type, key, every field as written, in order), plus
 the decoded text readlist searches and matches on (title, names, date, identifiers, venue, notes, keywords).
 
-What the reader keeps and expands is said in `readlist.ingest.bibscan`; decoding in `readlist.ingest.decode`;
+What the reader keeps and expands is said in `readlist.ingest.bibscan`; decoding in `readlist.latex`;
 names in `readlist.ingest.names`. Problems that cost an entry are errors; everything else that is odd (a repeated
 field, a date that is not one, a macro the file does not define, a repeated key) is a one-line warning, and the
 entry is kept.
@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from readlist.errors import InputError
 from readlist.identifiers import normalize_doi, split_arxiv_id
 from readlist.ingest.bibscan import MONTH_NAMES, MONTHS, Block, Field, scan
-from readlist.ingest.decode import latex_to_text
 from readlist.ingest.names import decoded_names
+from readlist.latex import latex_to_text
 from readlist.model import BibRecord, Entry, PartialDate
 from readlist.states import READ_STATES
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import re
 
-from readlist.ingest.decode import latex_to_text
+from readlist.latex import latex_to_text
 from readlist.model import Parts
 
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)

@@ -1,4 +1,5 @@
-"""LaTeX in .bib fields -> Unicode text for search, matching and display; it never deletes what it cannot read.
+"""LaTeX (in .bib fields, in arXiv's metadata) -> Unicode text for search, matching and display; it never deletes what
+it cannot read. Below the layers: ingest, the index and its source use it.
 
 Decoded: accents (``{\\'e}``, ``\\'{e}``, ``\\c c``, ``{\\"\\i}``), letters (``\\ss``, ``\\L``, ``\\o``), escaped
 specials (``\\&`` ``\\%`` ``\\_`` ``\\{``), the text symbol commands exporters write (``\\textless``,
