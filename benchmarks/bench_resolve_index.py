@@ -5,6 +5,10 @@ The index holds the seeded synthetic snapshot of ``--records`` records (benchmar
 corpus's arXiv papers mixed in, in the snapshot schema (tests/snapshots.py: the seed pages' abstracts, read at run
 time); it is built once into ``--work`` and reused. ``--snapshot FILE`` uses an existing synthetic snapshot.
 
+The same pages are then added online with the index, and online without one (arXiv and Semantic Scholar only, the
+fake server with no request intervals): requests, and how many of the seed papers renamed on arXiv since their page
+was written each finds (the index also searches abstracts).
+
 Run: ``nice -n 10 .venv/bin/python benchmarks/bench_resolve_index.py --work /tmp/readlist-bench`` (3M records: about
 half an hour to write the snapshot and 11 min to build the index, the first time; seconds after). Budget (issue 18):
 offline, the whole command within 5 s wall with 0 HTTP requests (the fake server counts what reaches it). Exits 1
@@ -14,6 +18,7 @@ when the budget is missed. Results: docs/performance.md, "Resolving against the 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -28,6 +33,7 @@ from bench import fmt_seconds, isolated_env, machine, parse_size, size_label, ta
 from bench_index import snapshot
 
 from tests.fakeserver import FakeServer
+from tests.fakeserver.corpus import corpus_records as corpus_facts
 from tests.paths import seed_pages
 from tests.snapshots import corpus_records, write_snapshot
 
@@ -68,6 +74,14 @@ def add_pages(home: Path, env: dict[str, str], offline: bool) -> tuple[float, fl
     return wall, usage.ru_maxrss / 1024, line
 
 
+def renamed_found(env: dict[str, str]) -> str:
+    """How many seed papers renamed on arXiv since their page (the corpus's ``title_v1``) the library matched."""
+    renamed = {p["arxiv_id"] for p in corpus_facts() if p.get("title_v1") and p.get("arxiv_id") and p.get("seed_title")}
+    listed = subprocess.run([READLIST, "list", "--json"], env=env, capture_output=True, text=True, check=True).stdout
+    matched = {p["arxiv_id"] for p in json.loads(listed) if p["status"] == "matched"}
+    return f"{len(renamed & matched)} of {len(renamed)}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", default="3M", help="synthetic records in the index (default 3M)")
@@ -84,12 +98,17 @@ def main() -> int:
         print(f"index: {index} ({index.stat().st_size / 1e9:.2f} GB), from {synthetic.name} + the recorded corpus")
         rows, ok = [], True
         with FakeServer() as server:
-            for offline in (True, False):
+            modes = (
+                ("offline, index", index, True),
+                ("online, index", index, False),
+                ("online, no index", None, False),
+            )
+            for mode, used, offline in modes:
                 home = Path(tempfile.mkdtemp(dir=scratch))
                 env = isolated_env(
-                    home, READLIST_INDEX=str(index), READLIST_LIBRARY=str(home / "library.sqlite"),
-                    READLIST_ARXIV_URL=server.arxiv_url, READLIST_S2_URL=server.s2_url,
-                    READLIST_ARXIV_INTERVAL="0", READLIST_S2_INTERVAL="0",
+                    home, READLIST_INDEX=str(used or home / "no-index.sqlite"),
+                    READLIST_LIBRARY=str(home / "library.sqlite"), READLIST_ARXIV_URL=server.arxiv_url,
+                    READLIST_S2_URL=server.s2_url, READLIST_ARXIV_INTERVAL="0", READLIST_S2_INTERVAL="0",
                 )  # fmt: skip
                 before = len(server.requests())
                 wall, rss, line = add_pages(home, env, offline)
@@ -98,12 +117,13 @@ def main() -> int:
                 ok &= within or not offline
                 budget = f"{'ok' if within else 'MISSED'} (<= {BUDGET_SECONDS:.0f} s, 0 requests)" if offline else "-"
                 rows.append(
-                    ["offline" if offline else "online (fake server)", fmt_seconds(wall), f"{rss:.0f} MB",
-                     str(reached), line.removeprefix("resolution: "), budget]
+                    [mode, fmt_seconds(wall), f"{rss:.0f} MB", str(reached), line.removeprefix("resolution: "),
+                     renamed_found(env), budget]
                 )  # fmt: skip
         size = size_label(parse_size(args.records))
         print(f"`readlist add` of the seed pages ({len(seed_pages())} files) against {size} records + the corpus:")
-        print(table(["mode", "wall", "peak RSS", "requests reaching the server", "resolution", "budget"], rows))
+        headers = ["mode", "wall", "peak RSS", "requests reaching the server", "resolution", "renamed found", "budget"]
+        print(table(headers, rows))
     return 0 if ok else 1
 
 
