@@ -16,10 +16,10 @@ from readlist.index.build import build
 from readlist.ingest.pages import parse_page
 from readlist.model import Entry, Outcome, Record
 from readlist.resolve.resolver import Resolver
-from readlist.resolve.run import INCOMPLETE
 from readlist.sources.arxiv import ArxivSource
 from readlist.sources.base import Source
 from readlist.sources.index import IndexSource
+from readlist.states import INCOMPLETE
 from readlist.text import normalize_title
 from tests.fakeserver import FakeServer
 from tests.fakeserver.corpus import corpus_records as corpus_facts

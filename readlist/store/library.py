@@ -45,6 +45,9 @@ class Store:
         """A paper by citation key (or a key it is also known by), arXiv id (any form), DOI, or number."""
         return queries.lookup(self.conn, ref)
 
+    def incomplete(self) -> list[int]:
+        return queries.incomplete(self.conn)
+
     def with_status(self, ids: Sequence[int], status: str) -> list[int]:
         return queries.with_status(self.conn, ids, status)
 

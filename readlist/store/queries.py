@@ -8,7 +8,7 @@ from collections.abc import Collection, Sequence
 from typing import Any, NamedTuple
 
 from readlist.errors import ReadlistError
-from readlist.states import DUPLICATE, READ_STATES, STATUSES
+from readlist.states import DUPLICATE, INCOMPLETE, READ_STATES, STATUSES
 
 # What `readlist list` prints for a paper, formatted by SQLite over the row (the one place it is written):
 # "   id [m] key status year  title", m being x (read), ~ (reading) or a space; printf's "!" counts widths in
@@ -171,6 +171,12 @@ def lookup_many(
     for r in rows:
         found.setdefault(r[0], []).append(r[1])
     return found
+
+
+def incomplete(conn: sqlite3.Connection) -> list[int]:
+    """The matched papers whose evidence says what offline mode kept a source from adding (`states.INCOMPLETE`)."""
+    sql = "SELECT id FROM papers WHERE status = 'matched' AND json_extract(evidence, ?) IS NOT NULL ORDER BY id"
+    return [pid for (pid,) in conn.execute(sql, (f"$.{INCOMPLETE}",))]
 
 
 def with_status(conn: sqlite3.Connection, ids: Sequence[int], status: str) -> list[int]:
