@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from readlist.commands import COMMANDS, GROUP
+from readlist.commands.options import offline_option
 from readlist.commands.session import Session
 
 if TYPE_CHECKING:
@@ -132,7 +133,7 @@ def reported() -> Iterator[None]:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Library file (default: READLIST_LIBRARY or the platform's user data dir).",
 )
-@click.option("--offline", is_flag=True, help="Answer only from the HTTP cache; never touch the network.")
+@offline_option
 @click.option("-v", "--verbose", is_flag=True, help="Say which files are used and each HTTP request sent (on stderr).")
 @click.pass_context
 def main(ctx: click.Context, library: Path | None, offline: bool, verbose: bool) -> None:

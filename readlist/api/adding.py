@@ -66,8 +66,8 @@ class Adding(Library):
         return self.add([path], resolve=False)
 
     def resolve(self, filters: Filters | None = None, progress: ProgressSink | None = None) -> Report:
-        """Resolve pending and unresolved papers again (or those the filters select); a paper the user decided in
-        review is left as decided."""
+        """Resolve pending and unresolved papers again, and complete the matches offline mode left incomplete (or
+        resolve those the filters select); a paper the user decided in review is left as decided."""
         from readlist.api.report import Report
 
         self._keys()
@@ -80,12 +80,21 @@ class Adding(Library):
             if p.evidence.get("decided_by") != "review"
         ]
         report = Report()
-        ids = sorted(p.id for p in papers)
+        ids = sorted({p.id for p in papers} | set(() if filters.status else self._incomplete(filters)))
         flagged = self._flagged()
         with self._stopping(ids):
             self._resolve(ids, report, progress)
             self._tally(ids, report, flagged)
         return report
+
+    def _incomplete(self, filters: Filters) -> list[int]:
+        """The matches offline mode left incomplete (`states.INCOMPLETE`) that the filters select."""
+        owed = self.store.incomplete()
+        if owed and (filters.tag or filters.state or filters.search):
+            kept = set(owed)
+            selected = self.store.papers(select("matched", filters.tag, filters.state, filters.search))
+            owed = [p.id for p in selected if p.id in kept]
+        return owed
 
     def _flagged(self) -> int:
         """How many papers are flagged as possible duplicates (`list --status duplicate`)."""
@@ -96,6 +105,7 @@ class Adding(Library):
         possible duplicates (``flagged`` were before)."""
         report.pending = len(self.store.with_status(ids, "pending"))
         report.review = len(self.store.with_status(ids, "needs-review"))
+        report.incomplete = len(set(ids) & set(self.store.incomplete()))
         report.duplicates = self._flagged() - flagged
 
     @contextmanager

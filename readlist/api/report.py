@@ -25,6 +25,7 @@ class Report:
     resolved: bool = False  # whether resolution ran
     statuses: dict[str, int] = field(default_factory=dict)  # of the papers resolved
     pending: int = 0  # papers of this command still pending when it ended
+    incomplete: int = 0  # papers of this command matched offline, still to complete online (`states.INCOMPLETE`)
     review: int = 0  # papers of this command that need review
     unreachable: bool = False  # papers stayed pending because arXiv or Semantic Scholar could not be reached
     requests: int = 0

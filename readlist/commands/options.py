@@ -1,4 +1,4 @@
-"""Options several commands share, declared once: the filters and the key style."""
+"""Options several commands share, declared once: the filters, the key style, and offline mode."""
 
 from __future__ import annotations
 
@@ -27,6 +27,11 @@ def filter_options(fn: F) -> F:
         fn = click.option(f"--{name}", type=kind, metavar=None if choices else "TEXT", help=_FILTER_HELP[name])(fn)
     return fn
 
+
+# a global option (`readlist --offline resolve`) that `add` and `resolve` also take (`readlist add --offline page.txt`)
+offline_option = click.option(
+    "--offline", is_flag=True, help="Send no request: answer from the local arXiv index and the HTTP cache only."
+)
 
 key_style_option = click.option(
     "--key-style",

@@ -25,7 +25,8 @@ class Session:
         """The settings, with the global options and ``overrides`` (command options; None: not given)."""
         from readlist.config import load_settings
 
-        settings = load_settings(library=self.library, offline=self.offline or None, **overrides)
+        overrides["offline"] = overrides.get("offline") or self.offline or None  # global or the command's option
+        settings = load_settings(library=self.library, **overrides)
         if self.verbose:
             from readlist.present.verbose import settings_used
 

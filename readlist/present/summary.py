@@ -36,7 +36,9 @@ def summary(report: Report, verb: str | None, next_steps: bool = True) -> list[L
     if next_steps and report.review:
         needs = conjugate(report.review, "needs", "need")
         lines.append((False, f"next: `readlist review` ({plural(report.review, 'paper')} {needs} review)"))
-    if next_steps and report.pending:
-        when = " when the network is back" if report.unreachable else ""
-        lines.append((False, f"next: `readlist resolve`{when} ({plural(report.pending, 'paper')} pending)"))
+    if next_steps and (report.pending or report.incomplete):
+        when = " when the network is back" if report.unreachable or report.incomplete else ""
+        owed = [f"{plural(report.pending, 'paper')} pending"] if report.pending else []
+        owed += [f"{plural(report.incomplete, 'match', 'matches')} to complete"] if report.incomplete else []
+        lines.append((False, f"next: `readlist resolve`{when} ({', '.join(owed)})"))
     return lines

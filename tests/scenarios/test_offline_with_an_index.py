@@ -6,9 +6,11 @@ since the page was written is found by its abstract. Without an index, offline e
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -61,7 +63,7 @@ def test_offline_with_an_index_matches_what_it_holds_with_no_request(
     n_papers, _ = counts([page])
     held, want = in_index(snapshot), expected_matches()
 
-    run = user.ok("--offline", "add", str(page))
+    run = user.ok("add", "--offline", str(page))
     assert fake_server.requests() == [], "offline: not one request"
     assert "(0 requests," in resolution_line(run.lines)
     papers = by_page_title(user, page)
@@ -72,13 +74,15 @@ def test_offline_with_an_index_matches_what_it_holds_with_no_request(
         else:  # not in the index: it waits for the network, never matched to something else
             assert p["status"] in ("pending", "needs-review", "unresolved"), p
     pending = sum(p["status"] == "pending" for p in papers.values())
-    if pending:
-        assert f"next: `readlist resolve` when the network is back ({pending} papers pending)" in run.lines
+    matched = sum(p["status"] == "matched" for p in papers.values())
+    owed = f"{pending} papers pending, {matched} matches to complete" if pending else f"{matched} matches to complete"
+    assert f"next: `readlist resolve` when the network is back ({owed})" in run.lines, run.out
 
     # show names the index and its date
-    matched = next(p for p in papers.values() if p["status"] == "matched")
-    shown = user.ok("show", matched["key"]).out
+    first = next(p for p in papers.values() if p["status"] == "matched")
+    shown = user.ok("show", first["key"]).out
     assert f"source: local arXiv index ({index_date(snapshot)})" in shown
+    assert "incomplete: " in shown and "Semantic Scholar" in shown, "what the match still lacks is said"
 
     # back online, `readlist resolve` completes the matches from Semantic Scholar (and asks arXiv for the rest)
     published = {p["arxiv_id"]: p for p in corpus() if p.get("arxiv_id") and p.get("venue")}
@@ -87,7 +91,11 @@ def test_offline_with_an_index_matches_what_it_holds_with_no_request(
     user.ok("resolve")
     assert any(r.target.startswith("/graph/v1/paper/batch") for r in fake_server.requests())
     assert user.paper(enriched["key"])["venue"] == published[enriched["arxiv_id"]]["venue"]
-    assert "source: local arXiv index" in user.ok("show", enriched["key"]).out
+    shown = user.ok("show", enriched["key"]).out
+    assert "source: local arXiv index" in shown and "incomplete: " not in shown
+    with closing(sqlite3.connect(user.library)) as db:
+        owed = db.execute("SELECT count(*) FROM papers WHERE json_extract(evidence, '$.incomplete') IS NOT NULL")
+        assert owed.fetchone()[0] == 0, "every match is complete now"
 
 
 def test_a_paper_renamed_since_the_page_is_found_by_its_abstract_offline(
