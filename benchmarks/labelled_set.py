@@ -17,10 +17,11 @@ swept on the tuning part only, and precision/recall are reported on the held-apa
 choosing them. ``--markdown`` prints the held-apart table as docs/matching.md shows it.
 
 ``--index FILE``: the local arXiv index (`readlist index build`, holding the corpus's records) is the only source:
-an entry's candidates are what the index finds for it, by title and by abstract, as the resolver asks it and keeps
-them (records whose title is at least half similar), instead of the nearest corpus titles with the true record put
-first. A positive whose record the searches miss is then a miss; "absent" withholds the true record from what the
-index found. Both modes print the renamed positives (page title not the record's) apart.
+an entry's candidates are what the index finds for it, by title and by abstract, kept as the resolver keeps them
+(a title search's records at least half similar in title, an abstract search's near in abstract), instead of the
+nearest corpus titles with the true record put first. A positive whose record the searches miss is then a miss;
+"absent" withholds the true record from what the index found. Both modes print the renamed positives (page title
+not the record's) apart.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from readlist.ingest.pages import parse_page
 from readlist.model import Candidate, Entry, PartialDate, Record
 from readlist.resolve.match import DEFAULT, Thresholds, decide, score
 from readlist.resolve.run import MIN_TITLE_SIMILARITY
+from readlist.similarity import DIFFERENT_ABSTRACTS, abstract_similarity
 from readlist.text import normalize_title
 
 REPO = Path(__file__).resolve().parents[1]
@@ -148,19 +150,30 @@ def corpus_finder(records: list[Record]) -> Finder:
 
 
 def index_finder(path: Path) -> Finder:
-    """What the local index finds by title and abstract, as the resolver keeps it (`readlist.sources.index`)."""
+    """What the local index finds by title and by abstract, kept as the resolver keeps each (`readlist.resolve.run`:
+    a title search's records at least half similar in title, an abstract search's near in abstract). The resolver
+    searches abstracts only for the entries the title search left; here every entry with an abstract gets both,
+    the harder test."""
     from readlist.index.query import ArxivIndex
 
     index = ArxivIndex(path)
 
     def find(entry: Entry, without: str | None) -> list[Record]:
-        found = index.search_titles([entry.title or ""])
+        title = normalize_title(entry.title or "")
+        found = [
+            r
+            for r in index.search_titles([entry.title or ""])
+            if fuzz.ratio(title, normalize_title(r.title)) >= 100 * MIN_TITLE_SIMILARITY
+        ]
         if entry.abstract:
             seen = {r.arxiv_id for r in found}
-            found += [r for r in index.search_abstracts([entry.abstract]) if r.arxiv_id not in seen]
-        title = normalize_title(entry.title or "")
-        near = [r for r in found if fuzz.ratio(title, normalize_title(r.title)) >= 100 * MIN_TITLE_SIMILARITY]
-        return [r for r in near if ident(r) != without]
+            found += [
+                r
+                for r in index.search_abstracts([entry.abstract])
+                if r.arxiv_id not in seen
+                and abstract_similarity(entry.abstract, r.abstract or "") >= DIFFERENT_ABSTRACTS
+            ]
+        return [r for r in found if ident(r) != without]
 
     return find
 
@@ -189,14 +202,19 @@ def build_cases(index: Path | None = None) -> list[Case]:
                 )
             truth = true or by_id[expected]
             rest = [r for r in pool if r is not true]
-            others = [r for r in rest if r.abstract and r.abstract != truth.abstract]
+            # another paper's abstract: one the matcher would call different (an abstract search finds near ones)
+            others = [r for r in rest if r.abstract and different(r.abstract, truth.abstract)]
             cases.append(Case("absent" + suffix, entry, find(entry, expected), None))
             # A title alone cannot tell a same-title paper apart: impostors count only where the page gives a date
             # or an author count (docs/matching.md discusses the rest).
             if not suffix or entry.date or entry.author_count:
-                donor = (others or [r for r in records[i:] + records[:i] if r.abstract != truth.abstract])[0]
+                donor = (others or [r for r in records[i:] + records[:i] if different(r.abstract, truth.abstract)])[0]
                 cases.append(Case("impostor" + suffix, entry, [impostor(truth, donor), *rest], None))
     return cases
+
+
+def different(abstract: str | None, other: str | None) -> bool:
+    return abstract_similarity(abstract or "", other or "") < DIFFERENT_ABSTRACTS
 
 
 def renamed(case: Case) -> bool:
