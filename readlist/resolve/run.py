@@ -17,13 +17,13 @@ from typing import TypeVar
 
 from rapidfuzz import fuzz, process
 
-from readlist.errors import ApiError, NetworkError, Offline
+from readlist.errors import ApiError, NetworkError
 from readlist.identifiers import bare_arxiv_id
 from readlist.model import Candidate, Entry, Outcome, Record
+from readlist.resolve.completion import Answers, AskedIds, completed, failure, gather
 from readlist.resolve.match import NO_CANDIDATE, decide, score
 from readlist.similarity import DIFFERENT_ABSTRACTS, abstract_similarity
 from readlist.sources.base import Source
-from readlist.states import INCOMPLETE
 from readlist.text import normalized
 
 MIN_TITLE_SIMILARITY = 0.5  # records below this are not even scored against an entry
@@ -32,40 +32,8 @@ SCHEMES = {"arxiv": "arxiv_id", "doi": "doi"}  # identifier kinds, and the entry
 T = TypeVar("T")
 
 
-def _failure(source: str, exc: Exception) -> str:
-    """Why entries stay pending: ``network: arXiv: connection failed (...)``, ``bad answer: Semantic Scholar: ...``."""
-    kind = "network" if isinstance(exc, NetworkError) else "bad answer"
-    return f"{kind}: {source}: {exc}"
-
-
 def _names(labels: Sequence[str]) -> str:
     return " and ".join([", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels)
-
-
-def complete(base: Record, extra: Record | None) -> Record:
-    """``base`` completed with what an enriching record (``extra``) knows about publication.
-
-    Sources drop preprint-server-as-venue noise, so any venue or journal left in ``extra`` means the paper was
-    published: then venue, journal, volume, pages and the venue year replace the base's.
-    """
-    year = base.year or (int(base.published[:4]) if base.published else None)
-    if extra is None:
-        return replace(base, year=year)
-    published = bool(extra.venue or extra.journal)
-    return replace(
-        base,
-        doi=base.doi or extra.doi,
-        s2_id=extra.s2_id or base.s2_id,
-        authors=base.authors or extra.authors,
-        abstract=base.abstract or extra.abstract,
-        published=base.published or extra.published,
-        venue=extra.venue if published else base.venue,
-        journal=extra.journal if published else base.journal,
-        volume=extra.volume if published else base.volume,
-        pages=extra.pages if published else base.pages,
-        publication_types=list(extra.publication_types) or base.publication_types,
-        year=(extra.year or year) if published else year,
-    )
 
 
 @dataclass
@@ -87,18 +55,6 @@ class Work:
 
 
 Jobs = list[tuple[list[str], Future[T]]]  # chunks asked, each with its job
-
-
-@dataclass(frozen=True)
-class Failure:
-    """Why a source could not answer for an id, and whether only offline mode kept it from asking."""
-
-    reason: str
-    offline: bool
-
-
-Answers = tuple[dict[str, Record | None], dict[str, Failure]]  # records by arXiv id, and why for failed chunks
-AskedIds = list[tuple[list[str], Future[Mapping[str, Record | None]], str]]  # chunks asked, their jobs, who was asked
 
 
 class Run:
@@ -214,7 +170,7 @@ class Run:
                 found = job.result()
             except (NetworkError, ApiError) as exc:
                 for w in (w for key in chunk for w in keyed[key]):
-                    self._settle(w, Outcome("pending", reason=_failure(source.label, exc)))
+                    self._settle(w, Outcome("pending", reason=failure(source.label, exc)))
                 continue
             for key in chunk:
                 record = found.get(key)
@@ -278,7 +234,7 @@ class Run:
                 records = job.result()
             except (NetworkError, ApiError) as exc:
                 for w in works:
-                    self._settle(w, Outcome("pending", reason=_failure(source.label, exc)))
+                    self._settle(w, Outcome("pending", reason=failure(source.label, exc)))
                 continue
             titles = [normalized(r.title) for r in records]
             for key in chunk:
@@ -304,7 +260,7 @@ class Run:
             records = self.pools[source.name].submit(source.search_abstracts, abstracts).result()
         except (NetworkError, ApiError) as exc:
             for _, w, _ in unmatched:
-                self._settle(w, Outcome("pending", reason=_failure(source.label, exc)))
+                self._settle(w, Outcome("pending", reason=failure(source.label, exc)))
             return
         for key, w, outcome in unmatched:
             abstract = w.entry.abstract or ""
@@ -331,14 +287,12 @@ class Run:
     # -- completion ------------------------------------------------------------------------------
 
     def _complete(self) -> None:
-        """Complete every match: a record from a source that does not look up arXiv ids gets the record of the
-        first that does as its base (`_bases`), and every enriching source's record of the paper is merged in
-        (`complete`), both fetched in batches, at once on each source's thread. A failure here leaves the entry
-        pending with the match kept, to be completed next run; except an enrichment offline mode could not answer:
-        the match stands, and its evidence says what it still lacks (`states.INCOMPLETE`)."""
+        """Complete every match (`readlist.resolve.completion`): a record from a source that does not look up arXiv
+        ids gets the record of the first that does as its base (`_bases`), and every enriching source's record of
+        the paper is merged in, both fetched in batches, at once on each source's thread."""
         self._start_completion()
         for matched, fetching, enriching in self.completions:
-            enriched = {i: self._gather(jobs) for i, jobs in enriching.items()}
+            enriched = {i: gather(jobs) for i, jobs in enriching.items()}
             fetched = self._bases(fetching)
             for w, record in matched:
                 self._completed(w, record, record.source not in self._own_base(), fetched, enriched)
@@ -376,14 +330,14 @@ class Run:
     def _bases(self, fetching: AskedIds) -> Answers:
         """The base records asked of the first source that looks up arXiv ids, then those it lacks (a local index
         lacks the newest papers) asked of the next such source, and so on."""
-        found, failed = self._gather(fetching)
+        found, failed = gather(fetching)
         missing = {k for chunk, _, _ in fetching for k in chunk if found.get(k) is None and k not in failed}
         p = self._id_source("arxiv", 0)
         while missing and p is not None:
             p = self._id_source("arxiv", p + 1)
             if p is None:
                 break
-            more, failures = self._gather(self._ask_ids(p, missing, self._arxiv_records(p), ""))
+            more, failures = gather(self._ask_ids(p, missing, self._arxiv_records(p), ""))
             found.update((k, r) for k, r in more.items() if r is not None)
             failed.update(failures)
             missing = {k for k in missing if found.get(k) is None and k not in failed}
@@ -401,33 +355,11 @@ class Run:
             (chunk, job, label) for chunk, job in self._submit(p, call, sorted(ids), self.sources[p].ids_per_lookup)
         ]
 
-    @staticmethod
-    def _gather(jobs: AskedIds) -> Answers:
-        """Results of chunked jobs keyed by bare arXiv id, and why for each id whose chunk failed."""
-        found: dict[str, Record | None] = {}
-        failed: dict[str, Failure] = {}
-        for chunk, job, label in jobs:
-            try:
-                found.update({bare_arxiv_id(k): v for k, v in job.result().items()})
-            except (NetworkError, ApiError) as exc:
-                failed.update(dict.fromkeys(chunk, Failure(_failure(label, exc), isinstance(exc, Offline))))
-        return found, failed
-
     def _completed(self, w: Work, match: Record, based: bool, fetched: Answers, enriched: dict[int, Answers]) -> None:
         """The match of ``w`` with its base (when ``based``: it needs one) and every enriching source's record."""
         assert w.outcome is not None
-        key = bare_arxiv_id(match.arxiv_id) if match.arxiv_id else ""
-        base_failure = fetched[1].get(key) if based else None
-        failures = [a[1][key] for i, a in enriched.items() if self.sources[i].name != match.source and key in a[1]]
-        stop = base_failure or next((f for f in failures if not f.offline), None)
-        if stop is not None:
-            w.outcome = replace(w.outcome, status="pending", reason=stop.reason)
-        else:
-            record = (fetched[0].get(key) if based else None) or match
-            for i, answers in enriched.items():
-                record = complete(record, match if self.sources[i].name == match.source else answers[0].get(key))
-            evidence = dict(w.outcome.evidence)
-            if failures:  # only offline mode kept an enriching source from asking: the match stands
-                evidence[INCOMPLETE] = "; ".join(f.reason for f in failures)
-            w.outcome = replace(w.outcome, record=record if enriched else complete(record, None), evidence=evidence)
+        own = {i for i in enriched if self.sources[i].name == match.source}
+        w.outcome = completed(
+            w.outcome, match, fetched if based else None, [(i in own, a) for i, a in enriched.items()]
+        )
         w.complete = True
