@@ -24,6 +24,7 @@ if [ -z "${READLIST_ONLINE:-}" ]; then
     sleep 0.1
   done
   export READLIST_ARXIV_URL="$BASE/api/query" READLIST_S2_URL="$BASE/graph/v1"
+  export READLIST_INDEX="$WORK/no-index.sqlite"  # the recorded corpus only, not a local arXiv index the user built
   export READLIST_ARXIV_INTERVAL=${READLIST_ARXIV_INTERVAL:-0.05} READLIST_S2_INTERVAL=${READLIST_S2_INTERVAL:-0.05}
   MODE="the recorded corpus (tests/fixtures/corpus) served locally by tests/fakeserver"
 else
