@@ -12,10 +12,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from pathlib import Path
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from readlist.errors import ReadlistError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 APP = "readlist"
 
@@ -41,8 +43,9 @@ KEYS: dict[str, tuple[str, Callable[[Any], object]]] = {
     "index": ("READLIST_INDEX", path),
     "oai_url": ("READLIST_OAI_URL", str),
 }
+FileSetting = Literal["library", "cache", "index"]
 # file setting -> (platformdirs user directory, file name): where the file is when no setting names it
-DEFAULT_FILES = {
+DEFAULT_FILES: dict[FileSetting, tuple[str, str]] = {
     "library": ("data", "library.sqlite"),
     "cache": ("cache", "http-cache.sqlite"),
     "index": ("data", "arxiv-index.sqlite"),
@@ -55,17 +58,18 @@ def _user_dir(kind: str) -> str:
     return str(getattr(platformdirs, f"user_{kind}_dir")(APP))
 
 
-def default_path(name: str) -> Path:
+def default_location(name: FileSetting) -> str:
     """Where the file of setting ``name`` is when no setting names it."""
     kind, file = DEFAULT_FILES[name]
-    return Path(_user_dir(kind), file)
+    return os.path.join(_user_dir(kind), file)
 
 
 class _File:
-    """A file setting: the path given, else (found when first read) `default_path`."""
+    """A file setting, read as a `Path`: the path given, else (found when first read) `default_location`.
+    `Settings.location` gives it as a string: `readlist list` opens the library without importing pathlib."""
 
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
+    def __set_name__(self, owner: type, name: FileSetting) -> None:
+        self.name: FileSetting = name
 
     @overload
     def __get__(self, settings: None, owner: type) -> None: ...
@@ -74,13 +78,12 @@ class _File:
     def __get__(self, settings: Settings | None, owner: type) -> Path | None:
         if settings is None:
             return None  # the dataclass's default: not given
-        value: Path | None = settings.__dict__.get(self.name)
-        if value is None:
-            value = settings.__dict__[self.name] = default_path(self.name)
-        return value
+        from pathlib import Path
+
+        return Path(settings.location(self.name))
 
     def __set__(self, settings: Settings, value: str | os.PathLike[str] | None) -> None:
-        settings.__dict__[self.name] = None if value is None else Path(value)
+        settings.__dict__[self.name] = None if value is None else os.fspath(value)
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,13 @@ class Settings:
     offline: bool = False
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
+
+    def location(self, name: FileSetting) -> str:
+        """Where the file of setting ``name`` is, as a string (``settings.library`` is the same as a `Path`)."""
+        value: str | None = self.__dict__.get(name)
+        if value is None:
+            value = self.__dict__[name] = default_location(name)
+        return value
 
 
 def load_settings(env: Mapping[str, str] | None = None, /, **overrides: object) -> Settings:
