@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, dataclass_transform, overload
 
 from readlist.errors import ReadlistError
 
@@ -77,7 +76,7 @@ class _File:
     def __get__(self, settings: Settings, owner: type) -> Path: ...
     def __get__(self, settings: Settings | None, owner: type) -> Path | None:
         if settings is None:
-            return None  # the dataclass's default: not given
+            return None  # the default: not given
         from pathlib import Path
 
         return Path(settings.location(self.name))
@@ -86,15 +85,48 @@ class _File:
         settings.__dict__[self.name] = None if value is None else os.fspath(value)
 
 
-@dataclass(frozen=True)
-class Settings:
+@dataclass_transform(frozen_default=True)  # a type checker reads Settings(...) as a frozen dataclass's constructor
+class _Frozen:
+    """A frozen record of its class's annotated attributes, given by keyword, each one not given left at the class's
+    value: what `dataclasses.dataclass(frozen=True)` makes, without the ~2 ms that making a dataclass costs every
+    command (`readlist list` stays within 2x of Python's floor, docs/performance.md)."""
+
+    SECRET: ClassVar[frozenset[str]] = frozenset()  # fields never shown by repr
+
+    def __init__(self, **given: object) -> None:
+        unknown = given.keys() - self.__annotations__.keys()
+        if unknown:
+            raise TypeError(f"{type(self).__name__}: unknown field(s): {', '.join(sorted(unknown))}")
+        for name, value in given.items():
+            object.__setattr__(self, name, value)
+
+    def replace(self, **changes: object) -> Self:
+        """A copy with ``changes``."""
+        return type(self)(**{**self.__dict__, **changes})
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is frozen: replace({name}=...) makes a changed copy")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is frozen")
+
+    def __repr__(self) -> str:
+        given = (f"{name}={value!r}" for name, value in self.__dict__.items() if name not in self.SECRET)
+        return f"{type(self).__name__}({', '.join(given)})"
+
+
+class Settings(_Frozen):
+    """What readlist is told (`load_settings`); frozen: `replace` makes a changed copy."""
+
+    SECRET = frozenset({"s2_api_key"})  # never printed
+
     library: _File = _File()
     cache: _File = _File()
     index: _File = _File()  # the local arXiv metadata index
     arxiv_url: str = "https://export.arxiv.org/api/query"
     s2_url: str = "https://api.semanticscholar.org/graph/v1"
     oai_url: str = "https://oaipmh.arxiv.org/oai"  # arXiv's OAI-PMH interface (index updates)
-    s2_api_key: str | None = field(default=None, repr=False)  # a secret: never printed
+    s2_api_key: str | None = None  # a secret: never printed
     arxiv_interval: float = 3.0
     s2_interval: float = 1.0
     key_style: str = "default"  # keys.STYLES; a key_pattern, when set, wins
@@ -115,7 +147,7 @@ def load_settings(env: Mapping[str, str] | None = None, /, **overrides: object) 
     """The settings from the defaults, the config file, the environment (``env``: the process's) and
     ``overrides`` (command-line options; None: not given)."""
     typed = read_settings(os.environ if env is None else env)
-    known = {f.name for f in fields(Settings)}
+    known = Settings.__annotations__.keys()
     typed.update({k: v for k, v in overrides.items() if v is not None and k in known})
     return Settings(**typed)  # type: ignore[arg-type]  # each value was typed by its key (KEYS)
 

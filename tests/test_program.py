@@ -201,8 +201,9 @@ def imports(cli: Cli, *args: str) -> tuple[subprocess.CompletedProcess[str], set
 HEAVY = {"readlist.store.library", "readlist.model", "readlist.export.base", "readlist.export.bibtex",
          "readlist.resolve.resolver", "readlist.resolve.http", "readlist.ingest.reader", "requests"}  # fmt: skip
 # what a bare click program does not load, and `readlist list` need not: pathlib (a library path is a string until a
-# command needs a Path), the exporters' helpers
-NOT_FOR_LIST = {"pathlib", "readlist.export", "readlist.export.stored", "readlist.store.export_cache", "readlist.files"}
+# command needs a Path), dataclasses (the settings are not one), the exporters' helpers
+NOT_FOR_LIST = {"pathlib", "dataclasses", "readlist.export", "readlist.export.stored", "readlist.store.export_cache",
+                "readlist.files"}  # fmt: skip
 
 
 def test_each_command_loads_only_what_it_needs(exported: Cli, tmp_path: Path) -> None:
