@@ -85,11 +85,12 @@ class _File:
         settings.__dict__[self.name] = None if value is None else os.fspath(value)
 
 
-@dataclass_transform(frozen_default=True)  # a type checker reads Settings(...) as a frozen dataclass's constructor
+@dataclass_transform(eq_default=False, frozen_default=True)  # type checkers read Settings(...) as a dataclass's
 class _Frozen:
     """A frozen record of its class's annotated attributes, given by keyword, each one not given left at the class's
-    value: what `dataclasses.dataclass(frozen=True)` makes, without the ~2 ms that making a dataclass costs every
-    command (`readlist list` stays within 2x of Python's floor, docs/performance.md)."""
+    value: what `dataclasses.dataclass(frozen=True, eq=False)` would make, without making a dataclass, which is a
+    good part of what every command spends on readlist's imports (docs/performance.md: `list` against Python's
+    floor)."""
 
     SECRET: ClassVar[frozenset[str]] = frozenset()  # fields never shown by repr
 
