@@ -15,7 +15,6 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import import_module
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -130,13 +129,13 @@ def reported() -> Iterator[None]:
 @click.version_option(package_name="readlist")
 @click.option(
     "--library",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False),  # a string: `readlist list` does without pathlib
     help="Library file (default: READLIST_LIBRARY or the platform's user data dir).",
 )
 @offline_option
 @click.option("-v", "--verbose", is_flag=True, help="Say which files are used and each HTTP request sent (on stderr).")
 @click.pass_context
-def main(ctx: click.Context, library: Path | None, offline: bool, verbose: bool) -> None:
+def main(ctx: click.Context, library: str | None, offline: bool, verbose: bool) -> None:
     """readlist: a reading list and citation manager for researchers.
 
     \b

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -210,7 +208,7 @@ def test_classic_and_2026_feeds_parse_to_the_same_records(client: ArxivClient, f
     ids = list(corpus_titles(fake_server))
     modern = client.fetch_ids(ids)
     fake_server.classic = True
-    settings = dataclasses.replace(client.http.settings, cache=client.http.settings.cache.with_name("classic.sqlite"))
+    settings = client.http.settings.replace(cache=client.http.settings.cache.with_name("classic.sqlite"))
     with http_for(settings) as http:
         assert ArxivClient(http, fake_server.arxiv_url).fetch_ids(ids) == modern
     assert b"ArXiv Query" in fake_server.respond(fake_server.requests()[-1])[1]

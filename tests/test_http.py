@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import threading
 import time
@@ -71,7 +70,7 @@ def test_transient_failures_are_retried(http: Http, fake_server: FakeServer, kin
 def test_read_timeout_is_retried(fake_settings: Settings, fake_server: FakeServer) -> None:
     fake_server.faults.set(hang_seconds=1.0)
     fake_server.faults.push("hang")
-    with http_for(dataclasses.replace(fake_settings, read_timeout=0.3)) as http:
+    with http_for(fake_settings.replace(read_timeout=0.3)) as http:
         assert http.get(fake_server.arxiv_url, {"id_list": "2402.15567"}).status_code == 200
         assert http.stats.retries == 1
 
@@ -87,7 +86,7 @@ def test_retry_after_is_honoured(http: Http, fake_server: FakeServer) -> None:
 
 def test_retries_are_bounded_and_end_in_a_one_line_network_error(fake_settings: Settings, fake_server) -> None:
     fake_server.faults.set(rate=1.0, kinds=["429"])
-    settings = dataclasses.replace(fake_settings, s2_api_key=KEY)
+    settings = fake_settings.replace(s2_api_key=KEY)
     with http_for(settings, max_retries=3) as http, pytest.raises(NetworkError) as caught:
         http.get(fake_server.s2_url + "/paper/search/match", {"query": "x"}, headers={"X-API-Key": KEY})
     message = str(caught.value)
@@ -108,7 +107,7 @@ def test_retry_after_longer_than_max_wait_fails_at_once(fake_settings: Settings,
 def test_offline_answers_from_cache_and_refuses_misses(fake_settings: Settings, fake_server) -> None:
     with http_for(fake_settings) as http:
         online = http.get(fake_server.arxiv_url, {"id_list": "2402.15567"})
-    with http_for(dataclasses.replace(fake_settings, offline=True)) as http:
+    with http_for(fake_settings.replace(offline=True)) as http:
         assert http.get(fake_server.arxiv_url, {"id_list": "2402.15567"}).content == online.content
         with pytest.raises(NetworkError, match=r"^offline: .* not in the cache"):
             http.get(fake_server.arxiv_url, {"id_list": "2310.08887"})
@@ -142,7 +141,7 @@ def test_oversized_body_is_refused_without_retry(http: Http, fake_server: FakeSe
 
 
 def test_limiter_spaces_requests_per_service(fake_settings: Settings, fake_server: FakeServer) -> None:
-    settings = dataclasses.replace(fake_settings, arxiv_interval=0.15)
+    settings = fake_settings.replace(arxiv_interval=0.15)
     with http_for(settings) as http:
         for arxiv_id in ("2402.15567", "2310.08887", "1703.10901", "2001.10528"):
             http.get(fake_server.arxiv_url, {"id_list": arxiv_id})
@@ -154,7 +153,7 @@ def test_limiter_spaces_requests_per_service(fake_settings: Settings, fake_serve
 
 def test_limiter_keeps_under_a_server_side_rate_limit(fake_settings: Settings, fake_server: FakeServer) -> None:
     fake_server.faults.set(min_interval=0.1)
-    with http_for(dataclasses.replace(fake_settings, s2_interval=0.12)) as http:
+    with http_for(fake_settings.replace(s2_interval=0.12)) as http:
         for n in range(4):
             http.get(f"{fake_server.s2_url}/paper/CorpusId:{n}")
         assert http.stats.retries == 0
@@ -169,7 +168,7 @@ def test_server_side_rate_limit_is_survived_by_backoff(http: Http, fake_server: 
 
 
 def test_the_two_services_run_concurrently(fake_settings: Settings, fake_server: FakeServer) -> None:
-    settings = dataclasses.replace(fake_settings, arxiv_interval=0.25, s2_interval=0.25)
+    settings = fake_settings.replace(arxiv_interval=0.25, s2_interval=0.25)
     with http_for(settings) as http:
 
         def arxiv() -> None:
@@ -226,7 +225,7 @@ def test_an_unreachable_host_is_tried_once_then_no_more(fake_settings: Settings)
     with socket.socket() as sock:  # a port nobody listens on: connections are refused at once
         sock.bind(("127.0.0.1", 0))
         dead = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    settings = dataclasses.replace(fake_settings, arxiv_url=f"{dead}/api/query")
+    settings = fake_settings.replace(arxiv_url=f"{dead}/api/query")
     with http_for(settings) as http:
         for _ in range(3):
             with pytest.raises(NetworkError, match=r"^connection failed \(connection refused by 127\.0\.0\.1:\d+\)$"):

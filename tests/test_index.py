@@ -3,7 +3,6 @@ SQLite files and real HTTP against the fake server (stories through the CLI: tes
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import json
 import random
@@ -43,7 +42,7 @@ def settings_for(server: FakeServer, tmp_path: Path, index: Path, **changes: obj
         arxiv_url=server.arxiv_url, s2_url=server.s2_url, arxiv_interval=0.0, s2_interval=0.0,
         connect_timeout=2.0, read_timeout=5.0,
     )  # fmt: skip
-    return dataclasses.replace(base, **changes)
+    return base.replace(**changes)
 
 
 # --- snapshot lines -------------------------------------------------------------------------------------------
@@ -341,7 +340,7 @@ def test_harvest_keeps_arxivs_pace_and_honours_retry_after(
 def test_update_needs_the_network_and_a_date(corpus_index: Path, fake_server: FakeServer, tmp_path: Path) -> None:
     settings = settings_for(fake_server, tmp_path, corpus_index)
     with pytest.raises(ReadlistError, match="needs the network"):
-        update(dataclasses.replace(settings, offline=True), progress=False)
+        update(settings.replace(offline=True), progress=False)
     with pytest.raises(ReadlistError, match="YYYY-MM-DD"):
         update(settings, from_date="last week", progress=False)
     assert fake_server.requests() == []

@@ -5,7 +5,6 @@ by Semantic Scholar; what it lacks passed on to arXiv, by id and for a base reco
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -75,7 +74,7 @@ def test_without_an_index_file_the_source_is_not_asked(fake_settings: Settings) 
 def test_offline_every_paper_the_index_holds_is_matched_with_no_request(
     fake_server: FakeServer, fake_settings: Settings, index: Path, held: dict[str, dict], seed_entries: list[Entry]
 ) -> None:
-    settings = dataclasses.replace(fake_settings, index=index, offline=True)
+    settings = fake_settings.replace(index=index, offline=True)
     want = expected(held)
     outcomes = resolve(settings, seed_entries)
     assert fake_server.requests() == []
@@ -102,7 +101,7 @@ def test_online_the_index_answers_and_semantic_scholar_completes(
 ) -> None:
     published = next(r for r in corpus_facts() if r.get("arxiv_id") in held and r.get("doi") and r.get("venue"))
     entry = Entry("ids.txt", 1, arxiv_id=published["arxiv_id"])
-    (o,) = resolve(dataclasses.replace(fake_settings, index=index), [entry])
+    (o,) = resolve(fake_settings.replace(index=index), [entry])
     assert o.status == "matched" and o.record is not None and INCOMPLETE not in o.evidence
     assert o.evidence["source"].startswith("local arXiv index (")
     assert (o.record.doi, o.record.venue) == (published["doi"].lower(), published["venue"]), "from Semantic Scholar"
@@ -113,7 +112,7 @@ def test_an_id_the_index_lacks_goes_on_to_arxiv(
     fake_server: FakeServer, fake_settings: Settings, index: Path, held: dict[str, dict]
 ) -> None:
     lacking = next(r for r in corpus_records() if r["id"] not in held)
-    (o,) = resolve(dataclasses.replace(fake_settings, index=index), [Entry("ids.txt", 1, arxiv_id=lacking["id"])])
+    (o,) = resolve(fake_settings.replace(index=index), [Entry("ids.txt", 1, arxiv_id=lacking["id"])])
     assert o.status == "matched" and o.record is not None and o.record.source == "arxiv"
     assert o.record.arxiv_id == lacking["id"]
 

@@ -7,7 +7,6 @@ import io
 import json
 import socket
 from collections.abc import Iterator
-from dataclasses import replace
 
 import pytest
 
@@ -211,7 +210,7 @@ def _unused_port() -> int:
 
 def test_network_down_leaves_every_entry_pending_with_reason(fake_settings: Settings, seed_entries) -> None:
     dead = f"http://127.0.0.1:{_unused_port()}"
-    settings = replace(fake_settings, arxiv_url=f"{dead}/api/query", s2_url=f"{dead}/graph/v1")
+    settings = fake_settings.replace(arxiv_url=f"{dead}/api/query", s2_url=f"{dead}/graph/v1")
     entries = [*seed_entries[:40], Entry("ids.txt", 1, arxiv_id="2402.15567"), Entry("ids.txt", 2, doi="10.1/x")]
     outcomes = run(settings, entries)
     assert {o.status for o in outcomes} == {"pending"}
@@ -219,7 +218,7 @@ def test_network_down_leaves_every_entry_pending_with_reason(fake_settings: Sett
 
 
 def test_offline_without_cache_leaves_entries_pending(fake_server: FakeServer, fake_settings: Settings) -> None:
-    outcomes = run(replace(fake_settings, offline=True), [Entry("p.txt", 1, title="Learning without Forgetting")])
+    outcomes = run(fake_settings.replace(offline=True), [Entry("p.txt", 1, title="Learning without Forgetting")])
     assert outcomes[0].status == "pending" and "offline" in (outcomes[0].reason or "")
     assert fake_server.requests() == []
 

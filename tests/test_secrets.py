@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from readlist.config import load_settings
 from tests.cli import Cli, Result
 from tests.fakeserver import FakeServer
 from tests.paths import seed
@@ -51,3 +52,14 @@ def test_the_api_key_appears_in_no_file_output_message_or_export(
     assert {p.name for p in written} >= {"library.sqlite", "cache.sqlite", "out.bibtex", "out.csl-json"}
     assert [p.name for p in written if KEY.encode() in p.read_bytes()] == []
     assert [r for r in runs if KEY in r.stdout or KEY in r.stderr] == []
+
+
+def test_the_settings_never_show_the_key_and_a_changed_copy_keeps_it(tmp_path: Path) -> None:
+    env = {"READLIST_S2_API_KEY": KEY, "READLIST_CONFIG": str(tmp_path / "none.toml"), "READLIST_LIBRARY": "lib.sqlite"}
+    settings = load_settings(env)
+    changed = settings.replace(offline=True)
+    assert KEY not in repr(settings) and KEY not in repr(changed) and "offline=True" in repr(changed)
+    assert (changed.s2_api_key, changed.library, changed.offline) == (KEY, Path("lib.sqlite"), True)
+    assert not settings.offline
+    with pytest.raises(AttributeError):
+        settings.s2_api_key = None  # type: ignore[misc]  # frozen

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import pytest
@@ -126,7 +125,7 @@ def test_persistent_429_is_a_network_error_not_a_miss(fake_settings: Settings, f
 
 def test_wrong_key_is_rejected_without_showing_it(fake_settings: Settings, fake_server: FakeServer) -> None:
     fake_server.api_key = "the-right-key"
-    settings = dataclasses.replace(fake_settings, s2_api_key=KEY)
+    settings = fake_settings.replace(s2_api_key=KEY)
     with http_for(settings) as http, pytest.raises(ApiError) as caught:
         S2Client(http, fake_server.s2_url, KEY).batch(["ARXIV:2402.15567"])
     assert str(caught.value) == "Semantic Scholar rejected the API key"
@@ -135,7 +134,7 @@ def test_wrong_key_is_rejected_without_showing_it(fake_settings: Settings, fake_
 
 def test_right_key_works_and_never_reaches_the_cache(fake_settings: Settings, fake_server: FakeServer) -> None:
     fake_server.api_key = KEY
-    with http_for(dataclasses.replace(fake_settings, s2_api_key=KEY)) as http:
+    with http_for(fake_settings.replace(s2_api_key=KEY)) as http:
         client = S2Client(http, fake_server.s2_url, KEY)
         assert client.batch(["ARXIV:2402.15567"])[0] is not None
         assert client.match_title("Foundation Policies with Hilbert Representations") is not None

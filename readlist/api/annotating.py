@@ -6,13 +6,14 @@ Each call is one transaction: it changes everything it was asked to, or (an erro
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from readlist.api.library import Library
 from readlist.errors import ReadlistError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from readlist.api.report import Annotated, Renamed
     from readlist.model import Paper
 

@@ -2,7 +2,8 @@
 
 A paper's entry is rendered once and stored (`readlist.export.stored`); an export of entries that are all stored
 streams them from the library without importing an exporter. Anything else takes the exporter's road
-(`readlist.export.export`), which renders and stores what is missing.
+(`readlist.export.export`), which renders and stores what is missing. Each is imported by the export that needs it:
+every command loads this module (`readlist.api.ReadingList`), `readlist list` too.
 """
 
 from __future__ import annotations
@@ -10,16 +11,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from readlist.api.library import Library, select
 from readlist.errors import ReadlistError
-from readlist.export.stored import BIBTEX_FLAVORS, bibtex_variant, variant_digest, write_bibtex
-from readlist.files import atomic_write
-from readlist.store import export_cache
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from readlist.api.report import Exported
     from readlist.export.base import ExportOptions
     from readlist.store.library import Filters
@@ -31,6 +30,7 @@ def export_options(fmt: str, **options: Any) -> ExportOptions:
     """The options of an export in format ``fmt`` (``options``: the fields of `readlist.export.base.ExportOptions`);
     a BibTeX format is also the flavour of BibTeX written."""
     from readlist.export.base import ExportOptions
+    from readlist.export.stored import BIBTEX_FLAVORS
 
     return ExportOptions(flavor=fmt if fmt in BIBTEX_FLAVORS else "bibtex", **options)
 
@@ -52,6 +52,7 @@ class Exporting(Library):
         alias of a paper is, in the BibTeX flavour, also written as a copy of its paper's entry under that key
         (BibTeX has no aliases; biblatex's ``ids`` field has)."""
         from readlist.api.report import Exported
+        from readlist.files import atomic_write
 
         filters = filters or select()
         keys, aliases, unknown = self._cited(aux) if aux is not None else (None, {}, [])
@@ -93,6 +94,9 @@ class Exporting(Library):
         stored for these options, written from one read transaction (held inside); None otherwise. (A stored entry
         was rendered after its paper's key settled, and any change to a paper drops its stored entries: nothing
         selected here has a key left to settle.)"""
+        from readlist.export.stored import BIBTEX_FLAVORS, bibtex_variant, variant_digest, write_bibtex
+        from readlist.store import export_cache
+
         flavor = options.flavor if options else "bibtex"
         if fmt is None or fmt not in BIBTEX_FLAVORS or flavor != fmt:
             yield None

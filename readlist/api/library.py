@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from readlist.store import maintenance, queries
@@ -51,7 +50,7 @@ class Library:
         if self._store is not None:
             return self._store.conn
         if self._conn is None:
-            self._conn = maintenance.open_library(Path(self.settings.library))
+            self._conn = maintenance.open_library(self.settings.location("library"))
         return self._conn
 
     def close(self) -> None:

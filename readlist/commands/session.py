@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from readlist.present.output import say, show
@@ -17,7 +16,7 @@ class Session:
     """What the global options say (``--library``, ``--offline``, ``--verbose``), and the reading list opened with
     them (closed when the command ends)."""
 
-    def __init__(self, library: Path | None, offline: bool, verbose: bool) -> None:
+    def __init__(self, library: str | None, offline: bool, verbose: bool) -> None:
         self.library, self.offline, self.verbose = library, offline, verbose
         self._list: ReadingList | None = None
 

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from pathlib import Path
 
 from readlist.errors import ReadlistError
 from readlist.store.db import MIGRATIONS, SCHEMA_VERSION, numbered_migrations, open_connection, schema_version
 
 
-def open_library(path: Path) -> sqlite3.Connection:
+def open_library(path: str | os.PathLike[str]) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the library at ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     try:
         conn = open_connection(path)
         migrate(conn, path)
@@ -35,7 +34,7 @@ def _migrations() -> list[tuple[int, str, str]]:
     return result
 
 
-def migrate(conn: sqlite3.Connection, path: Path) -> None:
+def migrate(conn: sqlite3.Connection, path: str | os.PathLike[str]) -> None:
     version = schema_version(conn)
     if version > SCHEMA_VERSION:
         raise ReadlistError(f"{path}: library schema v{version} is newer than this readlist (v{SCHEMA_VERSION})")
@@ -94,7 +93,7 @@ def backup(conn: sqlite3.Connection, target: str | os.PathLike[str]) -> None:
     os.replace(tmp, target)
 
 
-def restore(conn: sqlite3.Connection, path: Path, source: Path) -> None:
+def restore(conn: sqlite3.Connection, path: str | os.PathLike[str], source: str | os.PathLike[str]) -> None:
     """Replace the contents of the library at ``path`` with a backup, after checking the backup is sound.
 
     The current contents are first saved beside the library as ``<name>.before-restore.bak``.
@@ -102,7 +101,7 @@ def restore(conn: sqlite3.Connection, path: Path, source: Path) -> None:
     problem = check_library_file(source)
     if problem:
         raise ReadlistError(f"{source}: {problem}; nothing was restored")
-    backup(conn, path.with_name(path.name + ".before-restore.bak"))
+    backup(conn, f"{os.fspath(path)}.before-restore.bak")
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
         src.backup(conn)
@@ -111,9 +110,9 @@ def restore(conn: sqlite3.Connection, path: Path, source: Path) -> None:
     migrate(conn, path)  # a backup made by an older readlist
 
 
-def check_library_file(path: Path) -> str | None:
+def check_library_file(path: str | os.PathLike[str]) -> str | None:
     """Why ``path`` is not a usable readlist library, or None when it is."""
-    if not path.is_file():
+    if not os.path.isfile(path):
         return "no such file"
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)

@@ -20,8 +20,8 @@ LISTING_LINE = (
 
 
 class Filters(NamedTuple):
-    """Which papers a command acts on; every field narrows the selection. (A named tuple, not a dataclass: the
-    program's fast `list` does not import dataclasses.)"""
+    """Which papers a command acts on; every field narrows the selection. (A named tuple, not a dataclass:
+    `readlist list` does not import dataclasses.)"""
 
     status: str | None = None
     tag: str | None = None
