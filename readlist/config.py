@@ -115,6 +115,15 @@ class _Frozen:
         given = (f"{name}={value!r}" for name, value in self.__dict__.items() if name not in self.SECRET)
         return f"{type(self).__name__}({', '.join(given)})"
 
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__annotations__)
+
+    def __eq__(self, other: object) -> bool:  # every field's value, given or not, as a dataclass compares
+        return type(other) is type(self) and other._values() == self._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
 
 class Settings(_Frozen):
     """What readlist is told (`load_settings`); frozen: `replace` makes a changed copy."""

@@ -63,3 +63,4 @@ def test_the_settings_never_show_the_key_and_a_changed_copy_keeps_it(tmp_path: P
     assert not settings.offline
     with pytest.raises(AttributeError):
         settings.s2_api_key = None  # type: ignore[misc]  # frozen
+    assert changed.replace(offline=False) == settings != changed  # equal when every setting is
