@@ -85,10 +85,10 @@ class _File:
         settings.__dict__[self.name] = None if value is None else os.fspath(value)
 
 
-@dataclass_transform(eq_default=False, frozen_default=True)  # type checkers read Settings(...) as a dataclass's
+@dataclass_transform(frozen_default=True)  # type checkers read Settings(...) as a dataclass's
 class _Frozen:
     """A frozen record of its class's annotated attributes, given by keyword, each one not given left at the class's
-    value: what `dataclasses.dataclass(frozen=True, eq=False)` would make, without making a dataclass, which is a
+    value: what `dataclasses.dataclass(frozen=True)` would make, without making a dataclass, which is a
     good part of what every command spends on readlist's imports (docs/performance.md: `list` against Python's
     floor)."""
 
